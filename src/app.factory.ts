@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import { DynamicModule, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { validationException } from './common/errors/validation';
+import { setupDocs } from './docs/openapi';
+
+export const JSON_BODY_LIMIT_BYTES = 100 * 1024;
+const REQUEST_ID_HEADER = 'x-request-id';
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Builds the HTTP application (not listening yet); shared by main.ts, tests and scripts. */
+export async function createApp(
+  config: AppConfig,
+  rootModule: DynamicModule = AppModule.forRoot({ config, role: 'service' }),
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    trustProxy: config.http.trustProxy,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // A client's request id is kept when harmless, so logs can be correlated across services.
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => {
+      const supplied = request.headers[REQUEST_ID_HEADER];
+      return typeof supplied === 'string' && SAFE_REQUEST_ID.test(supplied)
+        ? supplied
+        : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI at /docs needs inline styles; scripts stay same-origin only.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  app.enableCors({
+    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      exceptionFactory: validationException,
+    }),
+  );
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  setupDocs(app);
+  return app;
+}

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule, DatabaseRole } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { SharedStateModule } from './common/shared-state/shared-state.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** `service` serves HTTP and owns the embedded database; `command` runs one CLI command. */
+  role: DatabaseRole;
+  /** Run pending migrations at start (the service does; the `migrate` command does it itself). */
+  migrate?: boolean;
+}
+
+/** The modules shared by the HTTP service and the CLI: one DI container for both. */
+export function coreModules(options: AppModuleOptions) {
+  return [
+    ConfigModule.forRoot(options.config),
+    LoggingModule,
+    DatabaseModule.forRoot({ role: options.role, migrate: options.migrate ?? true }),
+    SharedStateModule,
+  ];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [...coreModules(options), HealthModule],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { ErrorCode, statusOf } from './error-codes';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface AppExceptionOptions {
+  errors?: FieldError[];
+  /** Response headers that belong with this error (e.g. `Retry-After`). */
+  headers?: Record<string, string>;
+}
+
+/** The one exception type features throw; the global filter renders it as problem+json. */
+export class AppException extends Error {
+  readonly status: number;
+  readonly errors?: FieldError[];
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    options: AppExceptionOptions = {},
+  ) {
+    super(detail);
+    this.status = statusOf(code);
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+
+  static validation(field: string, message: string): AppException {
+    return new AppException('validation_failed', `${field}: ${message}`, {
+      errors: [{ field, message }],
+    });
+  }
+}
