@@ -3,6 +3,11 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule, DatabaseRole } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { MailModule } from './mail/mail.module';
+import { UsersModule } from './users/users.module';
 import { LoggingModule } from './logging/logging.module';
 import { SharedStateModule } from './common/shared-state/shared-state.module';
 
@@ -21,6 +26,11 @@ export function coreModules(options: AppModuleOptions) {
     LoggingModule,
     DatabaseModule.forRoot({ role: options.role, migrate: options.migrate ?? true }),
     SharedStateModule,
+    RateLimitModule,
+    AuditModule,
+    MailModule,
+    UsersModule,
+    AuthModule,
   ];
 }
 

@@ -7,4 +7,12 @@ import { OutboxMessage } from '../mail/outbox-message.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, so tooling (migration generation, the schema check) sees the whole schema. */
-export const entities = [User, Session, RefreshToken, SigningKey, EmailToken, OutboxMessage, AuditEvent];
+export const entities = [
+  User,
+  Session,
+  RefreshToken,
+  SigningKey,
+  EmailToken,
+  OutboxMessage,
+  AuditEvent,
+];

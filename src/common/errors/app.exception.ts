@@ -9,6 +9,11 @@ export interface AppExceptionOptions {
   errors?: FieldError[];
   /** Response headers that belong with this error (e.g. `Retry-After`). */
   headers?: Record<string, string>;
+  /**
+   * A status other than the code's usual one: `token_invalid` is 400 for an emailed token
+   * but 401 for a credential (refresh token).
+   */
+  status?: number;
 }
 
 /** The one exception type features throw; the global filter renders it as problem+json. */
@@ -23,7 +28,7 @@ export class AppException extends Error {
     options: AppExceptionOptions = {},
   ) {
     super(detail);
-    this.status = statusOf(code);
+    this.status = options.status ?? statusOf(code);
     this.errors = options.errors;
     this.headers = options.headers;
   }

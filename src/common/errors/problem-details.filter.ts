@@ -45,10 +45,10 @@ function isFastifyError(error: unknown): error is FastifyError {
 /** Maps any thrown value to problem details; nothing internal (stack, SQL) leaves here. */
 export function renderError(exception: unknown): RenderedError {
   if (exception instanceof AppException) {
-    return {
-      problem: problem(exception.code, exception.detail, exception.errors),
-      headers: exception.headers,
-    };
+    const rendered = problem(exception.code, exception.detail, exception.errors);
+    rendered.status = exception.status;
+    rendered.title = titleOf(exception.status);
+    return { problem: rendered, headers: exception.headers };
   }
   if (exception instanceof QueryFailedError) {
     const driverError = exception.driverError as { code?: string };

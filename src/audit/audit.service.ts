@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { ClientInfo } from '../common/http/request-context';
+import { AuditActorType, AuditEvent } from './audit-event.entity';
+
+export interface AuditActor {
+  type: AuditActorType;
+  id: string | null;
+}
+
+export interface AuditRecord {
+  action: string;
+  actor: AuditActor;
+  organizationId?: string | null;
+  target?: { type: string; id: string } | null;
+  client?: ClientInfo | null;
+  /** Never a secret: callers pass ids, names and reasons only. */
+  metadata?: Record<string, unknown>;
+}
+
+/** Writes audit events, inside the caller's transaction when one is given. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+
+  async record(record: AuditRecord, manager?: EntityManager): Promise<void> {
+    const repository = manager ? manager.getRepository(AuditEvent) : this.events;
+    await repository.save(
+      repository.create({
+        action: record.action,
+        actorType: record.actor.type,
+        actorId: record.actor.id,
+        organizationId: record.organizationId ?? null,
+        targetType: record.target?.type ?? null,
+        targetId: record.target?.id ?? null,
+        ip: record.client?.ip ?? null,
+        userAgent: record.client?.userAgent ?? null,
+        metadata: record.metadata ?? {},
+      }),
+    );
+  }
+}

@@ -1,0 +1,377 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { AppException } from '../common/errors/app.exception';
+import { ClientInfo } from '../common/http/request-context';
+import { MailService } from '../mail/mail.service';
+import { MeService } from '../users/me.service';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { TokenResponseDto } from './dto/token-response.dto';
+import { EmailTokensService } from './email-tokens.service';
+import { LoginThrottle } from './login-throttle.service';
+import { PasswordHasher } from './passwords/password-hasher';
+import { PasswordPolicy } from './passwords/password-policy';
+import { IssuedTokens, SessionsService } from './sessions.service';
+
+export interface SignupInput {
+  email: string;
+  name: string;
+  password: string;
+  username?: string;
+}
+
+export type SignupResult =
+  | { kind: 'verification_required'; email: string }
+  | { kind: 'signed_in'; tokens: TokenResponseDto };
+
+/** Sign-up, sign-in, and the emailed-token flows (verification, password reset). */
+@Injectable()
+export class AuthService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(AuthService.name);
+  private readonly background = new Set<Promise<void>>();
+  private readonly policy: PasswordPolicy;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly me: MeService,
+    private readonly sessions: SessionsService,
+    private readonly hasher: PasswordHasher,
+    private readonly emailTokens: EmailTokensService,
+    private readonly throttle: LoginThrottle,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {
+    this.policy = new PasswordPolicy(config.auth.passwordMinLength);
+  }
+
+  private link(path: string, token: string): string {
+    // Links come from APP_URL only, never from the request's Host header.
+    return `${this.config.http.appUrl}${path}?token=${encodeURIComponent(token)}`;
+  }
+
+  private get verificationMandatory(): boolean {
+    return this.config.auth.emailVerification === 'mandatory';
+  }
+
+  /** 400 `validation_failed` on `field` when the password breaks the policy. */
+  checkPassword(password: string, user: { email: string; username?: string }, field = 'password') {
+    const problem = this.policy.check(password, user);
+    if (problem) throw AppException.validation(field, problem);
+  }
+
+  async signup(input: SignupInput, client: ClientInfo): Promise<SignupResult> {
+    this.checkPassword(input.password, input);
+    // Hash first, whatever happens next: an existing email must cost the same time.
+    const passwordHash = await this.hasher.hash(input.password);
+
+    const outcome = await this.users.transaction(async (manager) => {
+      const existing = await this.users.findByEmail(input.email, manager);
+      if (existing) {
+        if (!this.verificationMandatory) {
+          throw new AppException('email_taken', 'An account with this email already exists');
+        }
+        // No enumeration: answer as for a new account, and tell the owner instead.
+        await this.mail.enqueue(manager, existing.email, {
+          template: 'signup_existing_account',
+          params: {
+            name: existing.name,
+            signInLink: `${this.config.http.appUrl}/sign-in`,
+            resetLink: `${this.config.http.appUrl}/forgot-password`,
+          },
+        });
+        return { user: existing, created: false };
+      }
+      const user = await this.users.create(
+        {
+          email: input.email,
+          name: input.name,
+          username: input.username,
+          passwordHash,
+          emailVerified: false,
+        },
+        manager,
+      );
+      const token = await this.emailTokens.issue(manager, user.id, 'verify_email');
+      await this.mail.enqueue(manager, user.email, {
+        template: 'verify_email',
+        params: { name: user.name, link: this.link('/verify-email', token) },
+      });
+      await this.audit.record(
+        {
+          action: 'user.signup',
+          actor: { type: 'user', id: user.id },
+          target: { type: 'user', id: user.id },
+          client,
+        },
+        manager,
+      );
+      return { user, created: true };
+    });
+
+    if (this.verificationMandatory) {
+      return { kind: 'verification_required', email: input.email };
+    }
+    const tokens = await this.sessions.start(outcome.user.id, { rememberMe: false, client });
+    return { kind: 'signed_in', tokens: await this.tokenResponse(tokens, outcome.user) };
+  }
+
+  async login(
+    identifier: string,
+    password: string,
+    options: { rememberMe: boolean; client: ClientInfo },
+  ): Promise<TokenResponseDto> {
+    const user = await this.users.findByIdentifier(identifier);
+    // Unknown identifiers get a counter of their own, so they behave like accounts.
+    const attempt = await this.throttle.begin(
+      user ? user.id : `unknown:${identifier.toLowerCase()}`,
+    );
+    let passwordOk: boolean;
+    try {
+      passwordOk = user?.passwordHash
+        ? await this.hasher.verify(user.passwordHash, password)
+        : await this.hasher.verifyDummy(password);
+    } catch (error) {
+      await attempt.abandoned();
+      throw error;
+    }
+    if (!user || !passwordOk) {
+      await attempt.failed();
+      await this.audit.record({
+        action: 'user.login_failed',
+        actor: { type: 'user', id: user?.id ?? null },
+        target: user ? { type: 'user', id: user.id } : null,
+        client: options.client,
+        metadata: { reason: user ? 'wrong_password' : 'unknown_user' },
+      });
+      throw new AppException('invalid_credentials', 'The email, username or password is wrong');
+    }
+    await attempt.succeeded();
+    if (!user.isActive) {
+      throw new AppException('unauthorized', 'This account is deactivated', { status: 401 });
+    }
+    if (this.verificationMandatory && !user.emailVerifiedAt) {
+      throw new AppException('email_not_verified', 'Verify your email address to sign in');
+    }
+    return this.completeLogin(user, password, options);
+  }
+
+  private async completeLogin(
+    user: User,
+    password: string,
+    options: { rememberMe: boolean; client: ClientInfo },
+  ): Promise<TokenResponseDto> {
+    const changes: Partial<User> = { lastLoginAt: new Date() };
+    if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) {
+      changes.passwordHash = await this.hasher.hash(password);
+    }
+    const tokens = await this.users.transaction(async (manager) => {
+      await this.users.update(user.id, changes, manager);
+      await this.audit.record(
+        {
+          action: 'user.login',
+          actor: { type: 'user', id: user.id },
+          target: { type: 'user', id: user.id },
+          client: options.client,
+          metadata: { rememberMe: options.rememberMe },
+        },
+        manager,
+      );
+      return this.sessions.start(user.id, options, manager);
+    });
+    return this.tokenResponse(tokens, { ...user, ...changes });
+  }
+
+  async tokenResponse(tokens: IssuedTokens, user?: User): Promise<TokenResponseDto> {
+    const described = user
+      ? await this.me.describeUser(user)
+      : await this.me.describe(tokens.userId);
+    return {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: tokens.expiresIn,
+      refreshExpiresIn: tokens.refreshExpiresIn,
+      user: described,
+    };
+  }
+
+  async refresh(refreshToken: string): Promise<TokenResponseDto> {
+    const tokens = await this.sessions.refresh(refreshToken);
+    const user = await this.users.findById(tokens.userId);
+    if (!user || !user.isActive) {
+      await this.sessions.revoke({ id: tokens.sessionId }, 'deactivated');
+      throw new AppException('token_invalid', 'The refresh token is not valid', { status: 401 });
+    }
+    return this.tokenResponse(tokens, user);
+  }
+
+  async verifyEmail(token: string, client: ClientInfo): Promise<void> {
+    const found = await this.emailTokens.find(token, 'verify_email');
+    await this.users.transaction(async (manager) => {
+      await this.emailTokens.consume(manager, found);
+      await this.users.update(found.userId, { emailVerifiedAt: new Date() }, manager);
+      await this.audit.record(
+        {
+          action: 'user.email_verified',
+          actor: { type: 'user', id: found.userId },
+          target: { type: 'user', id: found.userId },
+          client,
+        },
+        manager,
+      );
+    });
+  }
+
+  /**
+   * 202 whatever the email: the work happens after the answer, so neither the status nor
+   * the timing tells whether the account exists.
+   */
+  resendVerification(email: string): void {
+    this.inBackground('resend verification', async () => {
+      const user = await this.users.findByEmail(email);
+      if (!user || user.emailVerifiedAt || !user.isActive) return;
+      await this.users.transaction(async (manager) => {
+        const token = await this.emailTokens.issue(manager, user.id, 'verify_email');
+        await this.mail.enqueue(manager, user.email, {
+          template: 'verify_email',
+          params: { name: user.name, link: this.link('/verify-email', token) },
+        });
+      });
+    });
+  }
+
+  forgotPassword(email: string, client: ClientInfo): void {
+    this.inBackground('password reset request', async () => {
+      const user = await this.users.findByEmail(email);
+      if (!user || !user.isActive) return;
+      await this.users.transaction(async (manager) => {
+        const token = await this.emailTokens.issue(manager, user.id, 'reset_password');
+        await this.mail.enqueue(manager, user.email, {
+          template: 'reset_password',
+          params: { name: user.name, link: this.link('/reset-password', token) },
+        });
+        await this.audit.record(
+          {
+            action: 'user.password_reset_requested',
+            actor: { type: 'user', id: user.id },
+            target: { type: 'user', id: user.id },
+            client,
+          },
+          manager,
+        );
+      });
+    });
+  }
+
+  async resetPassword(token: string, newPassword: string, client: ClientInfo): Promise<void> {
+    const found = await this.emailTokens.find(token, 'reset_password');
+    const user = await this.users.findById(found.userId);
+    if (!user)
+      throw new AppException('token_invalid', 'This link is not valid or was already used');
+    this.checkPassword(newPassword, user, 'newPassword');
+    const passwordHash = await this.hasher.hash(newPassword);
+    const revoked = await this.users.transaction(async (manager) => {
+      await this.emailTokens.consume(manager, found);
+      // Proving control of the mailbox also verifies it.
+      await this.users.update(
+        user.id,
+        { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? new Date() },
+        manager,
+      );
+      await this.mail.enqueue(manager, user.email, {
+        template: 'password_changed',
+        params: { name: user.name },
+      });
+      await this.audit.record(
+        {
+          action: 'user.password_reset',
+          actor: { type: 'user', id: user.id },
+          target: { type: 'user', id: user.id },
+          client,
+        },
+        manager,
+      );
+      return this.sessions.revoke({ userId: user.id }, 'password_reset', manager);
+    });
+    await this.sessions.announce(revoked);
+  }
+
+  async changePassword(
+    userId: string,
+    sessionId: string,
+    currentPassword: string,
+    newPassword: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new AppException('unauthorized', 'Not signed in');
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new AppException('invalid_credentials', 'The current password is wrong');
+    }
+    this.checkPassword(newPassword, user, 'newPassword');
+    const passwordHash = await this.hasher.hash(newPassword);
+    const revoked = await this.users.transaction(async (manager) => {
+      await this.users.update(user.id, { passwordHash }, manager);
+      await this.mail.enqueue(manager, user.email, {
+        template: 'password_changed',
+        params: { name: user.name },
+      });
+      await this.audit.record(
+        {
+          action: 'user.password_changed',
+          actor: { type: 'user', id: user.id },
+          target: { type: 'user', id: user.id },
+          client,
+        },
+        manager,
+      );
+      return this.sessions.revoke(
+        { userId: user.id, exceptId: sessionId },
+        'password_changed',
+        manager,
+      );
+    });
+    await this.sessions.announce(revoked);
+  }
+
+  async logout(userId: string, sessionId: string, client: ClientInfo, all: boolean): Promise<void> {
+    await this.sessions.revoke(
+      all ? { userId } : { id: sessionId, userId },
+      all ? 'logout_all' : 'logout',
+    );
+    await this.audit.record({
+      action: all ? 'user.logout_all' : 'user.logout',
+      actor: { type: 'user', id: userId },
+      target: { type: 'session', id: sessionId },
+      client,
+    });
+  }
+
+  async revokeSession(userId: string, sessionId: string, client: ClientInfo): Promise<void> {
+    const revoked = await this.sessions.revoke({ id: sessionId, userId }, 'revoked_by_user');
+    if (revoked.length === 0) throw new AppException('not_found', 'No such active session');
+    await this.audit.record({
+      action: 'user.session_revoked',
+      actor: { type: 'user', id: userId },
+      target: { type: 'session', id: sessionId },
+      client,
+    });
+  }
+
+  private inBackground(what: string, work: () => Promise<void>): void {
+    const running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch((error: unknown) =>
+        this.logger.error(`Background ${what} failed: ${(error as Error).message}`),
+      )
+      .finally(() => this.background.delete(running));
+    this.background.add(running);
+  }
+
+  /** Lets queued background work finish before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.background]);
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { RefreshToken } from './entities/refresh-token.entity';
+import { Session } from './entities/session.entity';
+
+export interface RotatedRefresh {
+  sessionId: string;
+  userId: string;
+  refreshExpiresAt: Date;
+}
+
+export interface RefreshTokenState {
+  sessionId: string;
+  userId: string;
+  spentAt: Date | null;
+  expiresAt: Date;
+  sessionRevokedAt: Date | null;
+  sessionExpiresAt: Date;
+  rememberMe: boolean;
+}
+
+/** Every query about sessions and their refresh tokens, named by intent. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async createWithRefreshToken(
+    session: Pick<Session, 'userId' | 'rememberMe' | 'userAgent' | 'ip' | 'expiresAt'>,
+    refresh: { digest: Buffer; expiresAt: Date },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Session> {
+    const saved = await manager.getRepository(Session).save({
+      ...session,
+      lastUsedAt: new Date(),
+      revokedAt: null,
+      revokedReason: null,
+    });
+    await manager.insert(RefreshToken, {
+      sessionId: saved.id,
+      tokenDigest: refresh.digest,
+      expiresAt: refresh.expiresAt,
+    });
+    return saved;
+  }
+
+  /**
+   * Spends a live refresh token and issues its successor in one statement (one round trip):
+   * the compare-and-set on `spent_at IS NULL` lets exactly one of two racing refreshes win.
+   * The successor lives its TTL (by rememberMe) but never past the session's end.
+   */
+  async rotate(
+    digest: Buffer,
+    nextDigest: Buffer,
+    ttlSeconds: { normal: number; remember: number },
+  ): Promise<RotatedRefresh | null> {
+    const rows = await this.dataSource.query<
+      Array<{ session_id: string; user_id: string; expires_at: Date }>
+    >(
+      `WITH spent AS (
+         UPDATE refresh_tokens rt SET spent_at = now()
+         FROM sessions s
+         WHERE rt.token_digest = $1 AND rt.spent_at IS NULL AND rt.expires_at > now()
+           AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
+         RETURNING rt.session_id, s.user_id, s.remember_me, s.expires_at AS session_expires_at
+       ), successor AS (
+         INSERT INTO refresh_tokens (session_id, token_digest, expires_at)
+         SELECT session_id, $2, LEAST(
+           now() + make_interval(secs => CASE WHEN remember_me THEN $4::int ELSE $3::int END),
+           session_expires_at)
+         FROM spent
+         RETURNING expires_at
+       ), touched AS (
+         UPDATE sessions SET last_used_at = now() WHERE id = (SELECT session_id FROM spent)
+       )
+       SELECT spent.session_id, spent.user_id, successor.expires_at FROM spent, successor`,
+      [digest, nextDigest, ttlSeconds.normal, ttlSeconds.remember],
+    );
+    const row = rows[0];
+    return row
+      ? { sessionId: row.session_id, userId: row.user_id, refreshExpiresAt: row.expires_at }
+      : null;
+  }
+
+  async findRefreshTokenState(digest: Buffer): Promise<RefreshTokenState | null> {
+    const rows = await this.dataSource.query<
+      Array<{
+        session_id: string;
+        user_id: string;
+        spent_at: Date | null;
+        expires_at: Date;
+        revoked_at: Date | null;
+        session_expires_at: Date;
+        remember_me: boolean;
+      }>
+    >(
+      `SELECT rt.session_id, s.user_id, rt.spent_at, rt.expires_at, s.revoked_at,
+              s.expires_at AS session_expires_at, s.remember_me
+       FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+       WHERE rt.token_digest = $1`,
+      [digest],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      sessionId: row.session_id,
+      userId: row.user_id,
+      spentAt: row.spent_at,
+      expiresAt: row.expires_at,
+      sessionRevokedAt: row.revoked_at,
+      sessionExpiresAt: row.session_expires_at,
+      rememberMe: row.remember_me,
+    };
+  }
+
+  /** A further token for a live session (a concurrent retry within the reuse grace). */
+  async addRefreshToken(sessionId: string, digest: Buffer, expiresAt: Date): Promise<void> {
+    await this.dataSource.getRepository(RefreshToken).insert({
+      sessionId,
+      tokenDigest: digest,
+      expiresAt,
+    });
+  }
+
+  /** Revokes sessions that are still live; returns the ids actually revoked. */
+  async revoke(
+    where: { id?: string; userId?: string; exceptId?: string },
+    reason: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string[]> {
+    const query = manager
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('revoked_at IS NULL');
+    if (where.id) query.andWhere('id = :id', { id: where.id });
+    if (where.userId) query.andWhere('user_id = :userId', { userId: where.userId });
+    if (where.exceptId) query.andWhere('id <> :exceptId', { exceptId: where.exceptId });
+    const result = await query.returning('id').execute();
+    return (result.raw as Array<{ id: string }>).map((row) => row.id);
+  }
+
+  findActiveForUser(userId: string): Promise<Session[]> {
+    return this.dataSource
+      .getRepository(Session)
+      .createQueryBuilder('session')
+      .where('session.user_id = :userId AND session.revoked_at IS NULL', { userId })
+      .andWhere('session.expires_at > now()')
+      .orderBy('session.last_used_at', 'DESC')
+      .getMany();
+  }
+
+  findRevokedSince(since: Date): Promise<Array<{ id: string; revokedAt: Date }>> {
+    return this.dataSource.query(
+      `SELECT id, revoked_at AS "revokedAt" FROM sessions WHERE revoked_at > $1`,
+      [since],
+    );
+  }
+}
