@@ -6,6 +6,7 @@ import { HealthModule } from './health/health.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { RouteInventoryModule } from './common/routes/route-inventory';
 import { MailModule } from './mail/mail.module';
 import { UsersModule } from './users/users.module';
 import { LoggingModule } from './logging/logging.module';
@@ -27,6 +28,7 @@ export function coreModules(options: AppModuleOptions) {
     DatabaseModule.forRoot({ role: options.role, migrate: options.migrate ?? true }),
     SharedStateModule,
     RateLimitModule,
+    RouteInventoryModule,
     AuditModule,
     MailModule,
     UsersModule,

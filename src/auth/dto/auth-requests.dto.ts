@@ -20,12 +20,17 @@ const EMAIL_OPTIONS = {
   require_tld: true,
 } as const;
 
+// A dot-atom local part only (RFC 5321's common form): no quotes, comments or spaces.
+const PLAIN_EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9.-]+$/;
+const PLAIN_EMAIL_MESSAGE = 'email must be a plain address such as name@example.com';
+
 /** Passwords are checked against the policy by the service, which explains refusals. */
 const PASSWORD_MAX = 256;
 
 export class SignupDto {
   @NormalizeEmail()
   @IsEmail(EMAIL_OPTIONS)
+  @Matches(PLAIN_EMAIL, { message: PLAIN_EMAIL_MESSAGE })
   @MaxLength(254)
   email!: string;
 
@@ -105,6 +110,7 @@ export class EmailTokenDto {
 export class EmailOnlyDto {
   @NormalizeEmail()
   @IsEmail(EMAIL_OPTIONS)
+  @Matches(PLAIN_EMAIL, { message: PLAIN_EMAIL_MESSAGE })
   @MaxLength(254)
   email!: string;
 }

@@ -1,0 +1,77 @@
+import { Injectable, Module, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { AUTH_REQUIREMENT, AuthRequirement } from '../auth/auth.decorator';
+import { IS_PUBLIC } from '../auth/public.decorator';
+
+export interface RouteDescription {
+  method: string;
+  path: string;
+  controller: string;
+  handler: string;
+  /** `public`, or what `@Auth(...)` asks for; null when the route declares neither. */
+  access: 'public' | AuthRequirement | null;
+}
+
+function joinPaths(...parts: Array<string | undefined>): string {
+  const joined = parts
+    .filter((part): part is string => Boolean(part))
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
+  return `/${joined}`;
+}
+
+/** Every HTTP route Nest registered, read from the controllers' metadata (never a hand list). */
+export function listRoutes(
+  discovery: DiscoveryService,
+  scanner: MetadataScanner,
+  reflector: Reflector,
+): RouteDescription[] {
+  const routes: RouteDescription[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const type = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+    if (!type) continue;
+    const prefixes = ([] as string[]).concat(
+      (Reflect.getMetadata(PATH_METADATA, type) as string | string[] | undefined) ?? '',
+    );
+    const prototype = type.prototype as Record<string, unknown>;
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name] as object;
+      const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+      if (paths === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const targets = [handler as () => void, type];
+      const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
+      const requirement = reflector.getAllAndOverride<AuthRequirement>(AUTH_REQUIREMENT, targets);
+      for (const prefix of prefixes) {
+        for (const path of ([] as string[]).concat(paths)) {
+          routes.push({
+            method,
+            path: joinPaths(prefix, path),
+            controller: type.name,
+            handler: name,
+            access: isPublic ? 'public' : (requirement ?? null),
+          });
+        }
+      }
+    }
+  }
+  return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}
+
+@Injectable()
+export class RouteInventory {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  list(): RouteDescription[] {
+    return listRoutes(this.discovery, this.scanner, this.reflector);
+  }
+}
+
+@Module({ imports: [DiscoveryModule], providers: [RouteInventory], exports: [RouteInventory] })
+export class RouteInventoryModule {}
