@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../src/database/migrations';
 import { runMigrations } from '../../src/database/migrator';
 import {
   databaseUrl,
-  TEMPLATE_DATABASE,
+  templateDatabase,
   testDatabaseServerUrl,
   withAdminClient,
 } from './test-database';
@@ -13,18 +14,13 @@ import {
 export default async function globalSetup(): Promise<void> {
   const serverUrl = testDatabaseServerUrl();
   if (!serverUrl) return;
-  await withAdminClient(serverUrl, async (client) => {
-    const stale = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'gatehouse_test_%'`,
-    );
-    for (const { datname } of stale.rows) {
-      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    }
-    await client.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
-  });
+  process.env.GATEHOUSE_TEST_TEMPLATE = `gatehouse_template_${randomBytes(4).toString('hex')}`;
+  await withAdminClient(serverUrl, (client) =>
+    client.query(`CREATE DATABASE "${templateDatabase()}"`),
+  );
   const dataSource = new DataSource({
     type: 'postgres',
-    url: databaseUrl(serverUrl, TEMPLATE_DATABASE),
+    url: databaseUrl(serverUrl, templateDatabase()),
     migrations,
   });
   await dataSource.initialize();

@@ -1,9 +1,9 @@
-import { TEMPLATE_DATABASE, testDatabaseServerUrl, withAdminClient } from './test-database';
+import { templateDatabase, testDatabaseServerUrl, withAdminClient } from './test-database';
 
 export default async function globalTeardown(): Promise<void> {
   const serverUrl = testDatabaseServerUrl();
   if (!serverUrl) return;
   await withAdminClient(serverUrl, (client) =>
-    client.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`),
+    client.query(`DROP DATABASE IF EXISTS "${templateDatabase()}" WITH (FORCE)`),
   );
 }

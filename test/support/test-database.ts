@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-export const TEMPLATE_DATABASE = 'gatehouse_test_template';
+/** Per test run (set by global setup, inherited by workers), so concurrent runs never collide. */
+export function templateDatabase(): string {
+  const name = process.env.GATEHOUSE_TEST_TEMPLATE;
+  if (!name) throw new Error('GATEHOUSE_TEST_TEMPLATE is set by test/support/global-setup.ts');
+  return name;
+}
 
 /** The PostgreSQL server tests use, when TEST_DATABASE_URL is set; else PGlite in memory. */
 export function testDatabaseServerUrl(): string | undefined {
@@ -33,7 +38,7 @@ export async function createTestDatabase(
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `gatehouse_test_${randomBytes(6).toString('hex')}`;
   await withAdminClient(serverUrl, (client) =>
-    client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`),
+    client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`),
   );
   return {
     url: databaseUrl(serverUrl, name),
