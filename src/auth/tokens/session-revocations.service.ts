@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { SharedState } from '../../common/shared-state/shared-state';
+import { DATABASE_ROLE, DatabaseRole } from '../../database/database.module';
 import { SessionsRepository } from '../sessions.repository';
 
 const REVOKED_CHANNEL = 'sessions:revoked';
@@ -24,6 +25,7 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     private readonly sessions: SessionsRepository,
     private readonly config: AppConfig,
     @Inject(SharedState) private readonly sharedState: SharedState,
+    @Inject(DATABASE_ROLE) private readonly role: DatabaseRole,
   ) {}
 
   private get rememberForMs(): number {
@@ -31,6 +33,8 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // A management command may run before the schema exists (`migrate`); it loads on demand.
+    if (this.role === 'command') return;
     this.lastSeenRevocation = new Date(Date.now() - this.rememberForMs);
     await this.poll();
     await this.sharedState.subscribe(REVOKED_CHANNEL, (message) =>

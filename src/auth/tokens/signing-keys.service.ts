@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { randomToken } from '../../common/crypto/tokens';
 import { SharedState } from '../../common/shared-state/shared-state';
+import { DATABASE_ROLE, DatabaseRole } from '../../database/database.module';
 import { SigningKeysRepository } from './signing-keys.repository';
 
 export const SIGNING_ALGORITHM = 'ES256';
@@ -47,11 +48,14 @@ export class SigningKeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly repository: SigningKeysRepository,
     private readonly config: AppConfig,
     @Inject(SharedState) private readonly sharedState: SharedState,
+    @Inject(DATABASE_ROLE) private readonly role: DatabaseRole,
   ) {
     this.box = new SecretBox(config.appSecret, 'signing-keys');
   }
 
   async onModuleInit(): Promise<void> {
+    // A management command may run before the schema exists (`migrate`); it loads on demand.
+    if (this.role === 'command') return;
     await this.reload();
     if (!this.active) {
       await this.repository.insertIfNoneActive(this.generate());

@@ -1,5 +1,5 @@
 import { Injectable, Module, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AUTH_REQUIREMENT, AuthRequirement } from '../auth/auth.decorator';
 import { IS_PUBLIC } from '../auth/public.decorator';
@@ -11,6 +11,18 @@ export interface RouteDescription {
   handler: string;
   /** `public`, or what `@Auth(...)` asks for; null when the route declares neither. */
   access: 'public' | AuthRequirement | null;
+  /** Guards that run: the global AuthGuard (unless public) and any `@UseGuards`. */
+  guards: string[];
+  /** The least organization role the route needs, if any. */
+  requiredRole: string | null;
+}
+
+function guardNames(...targets: object[]): string[] {
+  return targets.flatMap((target) =>
+    (
+      (Reflect.getMetadata(GUARDS_METADATA, target) as Array<{ name?: string }> | undefined) ?? []
+    ).map((guard) => guard.name ?? 'anonymous guard'),
+  );
 }
 
 function joinPaths(...parts: Array<string | undefined>): string {
@@ -52,6 +64,11 @@ export function listRoutes(
             controller: type.name,
             handler: name,
             access: isPublic ? 'public' : (requirement ?? null),
+            guards: [...(isPublic ? [] : ['AuthGuard']), ...guardNames(type, handler)],
+            requiredRole:
+              !isPublic && requirement && 'org' in requirement
+                ? String((requirement as { org?: string }).org)
+                : null,
           });
         }
       }
