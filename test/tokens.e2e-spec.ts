@@ -121,12 +121,18 @@ const forgeries: Array<[string, (c: ForgeContext) => string]> = [
       return `${jwt(c.header({ alg: 'none' }), c.claims()).slice(0, -1)}.${real}`;
     },
   ],
-  ['HS256 keyed with our public key as PEM', (c) => jwt(c.header({ alg: 'HS256' }), c.claims(), hs256(c.publicPem))],
+  [
+    'HS256 keyed with our public key as PEM',
+    (c) => jwt(c.header({ alg: 'HS256' }), c.claims(), hs256(c.publicPem)),
+  ],
   [
     'HS256 keyed with our public key as JWK JSON',
     (c) => jwt(c.header({ alg: 'HS256' }), c.claims(), hs256(JSON.stringify(c.jwk))),
   ],
-  ['HS256 keyed with our raw public key x||y', (c) => jwt(c.header({ alg: 'HS256' }), c.claims(), hs256(rawPoint(c)))],
+  [
+    'HS256 keyed with our raw public key x||y',
+    (c) => jwt(c.header({ alg: 'HS256' }), c.claims(), hs256(rawPoint(c))),
+  ],
   [
     'HS256 keyed with our uncompressed point 04||x||y',
     (c) =>
@@ -136,7 +142,10 @@ const forgeries: Array<[string, (c: ForgeContext) => string]> = [
         hs256(Buffer.concat([Buffer.from([4]), rawPoint(c)])),
       ),
   ],
-  ['an unknown kid (signed with our key)', (c) => jwt(c.header({ kid: 'no-such-key' }), c.claims(), ours(c))],
+  [
+    'an unknown kid (signed with our key)',
+    (c) => jwt(c.header({ kid: 'no-such-key' }), c.claims(), ours(c)),
+  ],
   ['no kid (signed with our key)', (c) => jwt(c.header({ kid: undefined }), c.claims(), ours(c))],
   ['a foreign P-256 key under our kid', (c) => jwt(c.header(), c.claims(), theirs(c))],
   [
@@ -217,6 +226,10 @@ const forgeries: Array<[string, (c: ForgeContext) => string]> = [
   ],
   ['a refresh token', (c) => c.tokens.refreshToken],
   [
+    'a 6 KB token (signed with our key)',
+    (c) => jwt(c.header(), c.claims({ padding: 'x'.repeat(4 * 1024) }), ours(c)),
+  ],
+  [
     'a 10 KB token (signed with our key)',
     (c) => jwt(c.header(), c.claims({ padding: 'x'.repeat(10 * 1024) }), ours(c)),
   ],
@@ -224,7 +237,16 @@ const forgeries: Array<[string, (c: ForgeContext) => string]> = [
   ['a payload that is a JSON array', (c) => jwt(c.header(), [] as unknown as Json, ours(c))],
 ];
 
-const garbage = ['garbage', 'a.b.c', 'a.b', 'a.b.c.d', '...', 'e30.e30.', 'eyJhbGciOiJFUzI1NiJ9', 'not a token'];
+const garbage = [
+  'garbage',
+  'a.b.c',
+  'a.b',
+  'a.b.c.d',
+  '...',
+  'e30.e30.',
+  'eyJhbGciOiJFUzI1NiJ9',
+  'not a token',
+];
 
 describe('access tokens, refresh tokens and sessions', () => {
   let t: TestApp;
@@ -406,7 +428,11 @@ describe('access tokens, refresh tokens and sessions', () => {
       const res = await refresh(t, tokens.refreshToken);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { id: user.id } });
+      expect(res.body).toMatchObject({
+        tokenType: 'Bearer',
+        expiresIn: 900,
+        user: { id: user.id },
+      });
       expect(res.body.accessToken).not.toBe(tokens.accessToken);
       expect(res.body.refreshToken).not.toBe(tokens.refreshToken);
       expect(sidOf(res.body.accessToken)).toBe(sid);
@@ -677,8 +703,9 @@ describe('REFRESH_REUSE_GRACE=2s', () => {
 // is set): an embedded PGlite database lives inside one process, so a second instance cannot
 // open it. Without TEST_DATABASE_URL there is nothing to test here.
 const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const itWithRedis = process.env.REDIS_URL ? it : it.skip;
 
-describeOnPostgres('revocation across instances', () => {
+describeOnPostgres('two instances sharing a database', () => {
   let a: TestApp;
   let b: TestApp;
 
@@ -719,5 +746,16 @@ describeOnPostgres('revocation across instances', () => {
     expect(Date.now() - loggedOutAt).toBeLessThan(5000);
     expect(await verifyToken(b, tokens.accessToken)).toEqual(INVALID);
     expect(outcome(await refresh(b, tokens.refreshToken))).toEqual(INVALID);
+  });
+
+  // Instances learn of a rotation through a Redis notice; without Redis they only look
+  // again on an unknown kid (refusing that request) or every minute.
+  itWithRedis('lets the other instance verify tokens of a key rotated on one', async () => {
+    const { user, password } = await createUser(a);
+    const newKid = await a.app.get(SigningKeysService).rotate();
+    const tokens = await login(a, user.email, password);
+    expect(decodeProtectedHeader(tokens.accessToken).kid).toBe(newKid);
+    expect(await asUser(b, tokens.accessToken)).toEqual(OK);
+    expect(await verifyToken(b, tokens.accessToken)).toEqual(OK);
   });
 });

@@ -86,17 +86,17 @@ export class LoginDto {
   rememberMe?: boolean;
 }
 
+// Credentials have no length limit here (the body limit caps them): a malformed one is a
+// 401 from the service, not a 400, as for any other invalid credential.
 export class RefreshDto {
   @IsString()
   @MinLength(1)
-  @MaxLength(512)
   refreshToken!: string;
 }
 
 export class TokenVerifyDto {
   @IsString()
   @MinLength(1)
-  @MaxLength(8192)
   token!: string;
 }
 

@@ -6,7 +6,8 @@ import { IS_PUBLIC } from '../../common/auth/public.decorator';
 import { AppException } from '../../common/errors/app.exception';
 import { AccessTokensService } from '../tokens/access-tokens.service';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+// The scheme name is case-insensitive (RFC 9110).
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
 /**
  * The global guard: every route is closed unless it says `@Public()` or `@Auth(...)`.
@@ -19,7 +20,7 @@ export class AuthGuard implements CanActivate {
     private readonly accessTokens: AccessTokensService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const requirement = this.reflector.getAllAndOverride<AuthRequirement>(
@@ -36,7 +37,7 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new AppException('unauthorized', 'A bearer access token is required');
     let claims;
     try {
-      claims = this.accessTokens.verify(match[1]);
+      claims = await this.accessTokens.verifyFresh(match[1]);
     } catch {
       throw new AppException('unauthorized', 'The access token is not valid');
     }

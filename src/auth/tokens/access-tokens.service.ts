@@ -13,6 +13,7 @@ const CACHE_LIMIT = 50_000;
 const FORBIDDEN_HEADER_PARAMETERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'crit'];
 
 export class InvalidAccessTokenError extends Error {}
+export class UnknownSigningKeyError extends InvalidAccessTokenError {}
 
 function encodeSegment(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -85,6 +86,18 @@ export class AccessTokensService {
     return claims;
   }
 
+  /** As `verify`, but a token signed by a key this instance has not loaded yet gets one reload. */
+  async verifyFresh(token: string): Promise<AccessTokenClaims> {
+    try {
+      return this.verify(token);
+    } catch (error) {
+      if (error instanceof UnknownSigningKeyError && (await this.keys.reloadForUnknownKid())) {
+        return this.verify(token);
+      }
+      throw error;
+    }
+  }
+
   private remember(token: string, claims: AccessTokenClaims): void {
     if (this.verified.size >= CACHE_LIMIT) {
       // Bounded: drop the oldest entry (Map keeps insertion order).
@@ -117,7 +130,7 @@ export class AccessTokensService {
       throw new InvalidAccessTokenError('unexpected header');
     }
     const key = typeof header.kid === 'string' ? this.keys.verificationKey(header.kid) : undefined;
-    if (!key) throw new InvalidAccessTokenError('unknown key');
+    if (!key) throw new UnknownSigningKeyError('unknown key');
 
     const valid = verify(
       'sha256',

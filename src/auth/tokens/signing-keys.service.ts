@@ -10,7 +10,7 @@ import { SigningKeysRepository } from './signing-keys.repository';
 export const SIGNING_ALGORITHM = 'ES256';
 const KEYS_CHANGED_CHANNEL = 'signing-keys:changed';
 const RELOAD_INTERVAL_MS = 60_000;
-const UNKNOWN_KID_RELOAD_MIN_INTERVAL_MS = 5_000;
+const UNKNOWN_KID_RELOAD_MIN_INTERVAL_MS = 1_000;
 
 export interface PublicJwk {
   kty: string;
@@ -75,15 +75,21 @@ export class SigningKeysService implements OnModuleInit, OnApplicationShutdown {
     return { kid: this.active.kid, privateKey: this.active.privateKey };
   }
 
-  /** The public key for a `kid`, or undefined (an unknown kid triggers a throttled reload). */
+  /** The public key for a `kid`, or undefined. */
   verificationKey(kid: string): KeyObject | undefined {
-    const key = this.keys.get(kid);
-    if (!key && Date.now() - this.lastUnknownKidReload > UNKNOWN_KID_RELOAD_MIN_INTERVAL_MS) {
-      // Another instance may have rotated; look once in a while, never per request.
-      this.lastUnknownKidReload = Date.now();
-      void this.reloadQuietly();
-    }
-    return key?.publicKey;
+    return this.keys.get(kid)?.publicKey;
+  }
+
+  /**
+   * Another instance may have rotated: an unknown kid reloads the keys, at most once per
+   * interval whatever the traffic, so forged kids cannot turn into a query per request.
+   * True when a reload happened.
+   */
+  async reloadForUnknownKid(): Promise<boolean> {
+    if (Date.now() - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_MIN_INTERVAL_MS) return false;
+    this.lastUnknownKidReload = Date.now();
+    await this.reloadQuietly();
+    return true;
   }
 
   jwks(): { keys: PublicJwk[] } {
