@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
+import { SharedState } from '../common/shared-state/shared-state';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { firstFreeUsername, usernameBase } from './username';
@@ -19,6 +20,17 @@ export interface NewUser {
 export type UserCreatedHook = (user: User, manager: EntityManager) => Promise<void>;
 
 const PG_UNIQUE_VIOLATION = '23505';
+const USERS_CHANGED_CHANNEL = 'users:changed';
+const SUMMARY_CACHE_LIMIT = 50_000;
+const SUMMARY_TTL_MS = 60_000;
+
+/** The few fields hot paths (`whoami`) need, cached so they cost no query. */
+export interface UserSummary {
+  id: string;
+  email: string;
+  username: string;
+  isActive: boolean;
+}
 
 function uniqueViolation(error: unknown): string | null {
   if (!(error instanceof QueryFailedError)) return null;
@@ -27,13 +39,46 @@ function uniqueViolation(error: unknown): string | null {
 }
 
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleInit {
   private readonly createdHooks: UserCreatedHook[] = [];
+  private readonly summaries = new Map<string, UserSummary & { loadedAt: number }>();
 
   constructor(
     private readonly users: UsersRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SharedState) private readonly sharedState: SharedState,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.sharedState.subscribe(USERS_CHANGED_CHANNEL, (id) => this.summaries.delete(id));
+  }
+
+  /** Cached; dropped on every instance when the user changes (and after a minute anyway). */
+  async summary(id: string): Promise<UserSummary | null> {
+    const cached = this.summaries.get(id);
+    if (cached && Date.now() - cached.loadedAt < SUMMARY_TTL_MS) return cached;
+    const user = await this.users.findById(id);
+    if (!user) return null;
+    if (this.summaries.size >= SUMMARY_CACHE_LIMIT) {
+      const oldest = this.summaries.keys().next().value;
+      if (oldest !== undefined) this.summaries.delete(oldest);
+    }
+    const entry = {
+      id: user.id,
+      email: user.email,
+      username: user.username,
+      isActive: user.isActive,
+      loadedAt: Date.now(),
+    };
+    this.summaries.set(id, entry);
+    return entry;
+  }
+
+  /** Tells every instance that a user changed (call after commit). */
+  async changed(id: string): Promise<void> {
+    this.summaries.delete(id);
+    await this.sharedState.publish(USERS_CHANGED_CHANNEL, id);
+  }
 
   /** Lets another module act on every new user, in the same transaction. */
   onUserCreated(hook: UserCreatedHook): void {
@@ -112,10 +157,13 @@ export class UsersService {
       }
       throw error;
     }
+    await this.changed(userId);
   }
 
-  update(userId: string, changes: Partial<User>, manager?: EntityManager): Promise<void> {
-    return this.users.update(userId, changes, manager);
+  /** Inside a transaction, call `changed(userId)` after commit when cached fields changed. */
+  async update(userId: string, changes: Partial<User>, manager?: EntityManager): Promise<void> {
+    await this.users.update(userId, changes, manager);
+    if (!manager) await this.changed(userId);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -9,7 +9,17 @@ export interface UserPrincipal {
   claims: AccessTokenClaims;
 }
 
-export type Principal = UserPrincipal;
+/** An organization's API key, acting for its organization with its scopes. */
+export interface ApiKeyPrincipal {
+  type: 'api_key';
+  keyId: string;
+  organizationId: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal;
 
 export interface AccessTokenClaims {
   iss: string;

@@ -1,0 +1,58 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../common/auth/auth.decorator';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import { Principal } from '../common/auth/principal';
+import { AppException } from '../common/errors/app.exception';
+import { UsersService } from '../users/users.service';
+import { ApiKeyAuthenticator } from './api-key-authenticator.service';
+
+export class WhoamiResponseDto {
+  @ApiProperty({ enum: ['user', 'api_key'] })
+  type!: 'user' | 'api_key';
+  @ApiProperty({ required: false, description: '{ id, email, username } for a user' })
+  user?: { id: string; email: string; username: string };
+  @ApiProperty({ required: false, format: 'uuid' })
+  sessionId?: string;
+  @ApiProperty({ required: false, description: '{ id, name, prefix, scopes } for an API key' })
+  apiKey?: { id: string; name: string; prefix: string; scopes: string[] };
+  @ApiProperty({ required: false, description: '{ id, name, slug } for an API key' })
+  organization?: { id: string; name: string; slug: string };
+}
+
+@ApiTags('api-keys')
+@Controller('api/v1/whoami')
+export class WhoamiController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly apiKeys: ApiKeyAuthenticator,
+  ) {}
+
+  /** Answers from caches: no query per request in the steady state. */
+  @Get()
+  @Auth({ apiKey: true })
+  @ApiOperation({ summary: 'Who is calling: a user (access token) or an API key' })
+  @ApiOkResponse({ type: WhoamiResponseDto })
+  async whoami(@CurrentPrincipal() principal: Principal): Promise<WhoamiResponseDto> {
+    if (principal.type === 'api_key') {
+      const organization = await this.apiKeys.organization(principal.organizationId);
+      return {
+        type: 'api_key',
+        apiKey: {
+          id: principal.keyId,
+          name: principal.name,
+          prefix: principal.prefix,
+          scopes: principal.scopes,
+        },
+        organization: { id: organization.id, name: organization.name, slug: organization.slug },
+      };
+    }
+    const user = await this.users.summary(principal.userId);
+    if (!user || !user.isActive) throw new AppException('unauthorized', 'Not signed in');
+    return {
+      type: 'user',
+      user: { id: user.id, email: user.email, username: user.username },
+      sessionId: principal.sessionId,
+    };
+  }
+}
