@@ -3,12 +3,18 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule, DatabaseRole } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { AdminModule } from './admin/admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { MfaModule } from './auth/mfa/mfa.module';
+import { OAuthModule } from './auth/oauth/oauth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RouteInventoryModule } from './common/routes/route-inventory';
 import { MailModule } from './mail/mail.module';
+import { OrganizationsModule } from './organizations/organizations.module';
 import { UsersModule } from './users/users.module';
+import { ProfilesModule } from './profiles/profiles.module';
 import { LoggingModule } from './logging/logging.module';
 import { SharedStateModule } from './common/shared-state/shared-state.module';
 
@@ -33,6 +39,13 @@ export function coreModules(options: AppModuleOptions) {
     MailModule,
     UsersModule,
     AuthModule,
+    ApiKeysModule,
+    MfaModule,
+    OAuthModule,
+    OrganizationsModule,
+    ProfilesModule,
+    AdminModule,
+    HealthModule,
   ];
 }
 
@@ -41,7 +54,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [...coreModules(options), HealthModule],
+      imports: coreModules(options),
     };
   }
 }

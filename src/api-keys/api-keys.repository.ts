@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { cursorTimestampSql, decodeCursor, encodeCursor, Page } from '../common/pagination/keyset';
+import { cursorTimestampSql, decodeCursor, Page, toPage } from '../common/pagination/keyset';
 import { ApiKey } from './entities/api-key.entity';
 
 export interface UsageIncrement {
@@ -38,33 +38,35 @@ export class ApiKeysRepository {
     return this.keys().findOneBy(organizationId ? { id, organizationId } : { id });
   }
 
+  /** Newest first, keyset-paginated on (created_at, id); all organizations when null. */
   async listForOrganization(
     organizationId: string | null,
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<ApiKey>> {
-    const position = decodeCursor(cursor);
+    const after = decodeCursor(cursor);
     const query = this.keys()
       .createQueryBuilder('key')
-      .addSelect(cursorTimestampSql('key.created_at'), 'cursor_at')
+      .addSelect(cursorTimestampSql('key.created_at'), 'cursor_at');
+    if (organizationId) query.andWhere('key.organization_id = :organizationId', { organizationId });
+    if (after) {
+      query.andWhere('(key.created_at, key.id) < (:afterAt::timestamptz, :afterId::uuid)', {
+        afterAt: after.at,
+        afterId: after.id,
+      });
+    }
+    const { raw, entities } = await query
       .orderBy('key.created_at', 'DESC')
       .addOrderBy('key.id', 'DESC')
-      .limit(limit + 1);
-    if (organizationId) query.where('key.organization_id = :organizationId', { organizationId });
-    if (position) {
-      query.andWhere(
-        `(${cursorTimestampSql('key.created_at')}, key.id::text) < (:at, :id)`,
-        position,
-      );
-    }
-    const { entities, raw } = await query.getRawAndEntities<{ cursor_at: string }>();
-    const items = entities.slice(0, limit);
-    const last = items.length === limit && entities.length > limit ? items[limit - 1] : null;
-    const lastRaw = last ? raw[limit - 1] : null;
-    return {
-      items,
-      nextCursor: last && lastRaw ? encodeCursor({ at: lastRaw.cursor_at, id: last.id }) : null,
-    };
+      .limit(limit + 1)
+      .getRawAndEntities<{ key_id: string; cursor_at: string }>();
+    const cursorById = new Map(raw.map((row) => [row.key_id, row.cursor_at]));
+    return toPage(
+      entities,
+      limit,
+      (key) => ({ at: cursorById.get(key.id)!, id: key.id }),
+      (key) => key,
+    );
   }
 
   /** Revokes a live key; true when this call did it. */

@@ -40,4 +40,8 @@ export class UsersRepository {
   async update(id: string, changes: Partial<User>, manager?: EntityManager): Promise<void> {
     await this.repo(manager).update({ id }, changes);
   }
+
+  async delete(id: string, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).delete({ id });
+  }
 }

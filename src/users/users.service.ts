@@ -166,6 +166,10 @@ export class UsersService implements OnModuleInit {
     if (!manager) await this.changed(userId);
   }
 
+  delete(userId: string, manager?: EntityManager): Promise<void> {
+    return this.users.delete(userId, manager);
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }

@@ -19,6 +19,8 @@ interface RenderedError {
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
+// A row still referenced: 23503 (NO ACTION) or 23001 (RESTRICT).
+const PG_STILL_REFERENCED = new Set(['23503', '23001']);
 
 function problem(code: ErrorCode, detail: string, errors?: FieldError[]): ProblemDetails {
   const status = statusOf(code);
@@ -54,6 +56,9 @@ export function renderError(exception: unknown): RenderedError {
     const driverError = exception.driverError as { code?: string };
     if (driverError?.code === PG_UNIQUE_VIOLATION) {
       return { problem: problem('conflict', 'The resource already exists') };
+    }
+    if (driverError?.code && PG_STILL_REFERENCED.has(driverError.code)) {
+      return { problem: problem('conflict', 'Other records still depend on this resource') };
     }
   }
   if (exception instanceof HttpException) {
