@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { DynamicModule, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,6 +11,7 @@ import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { validationException } from './common/errors/validation';
 import { setupDocs } from './docs/openapi';
+import { MULTIPART_LIMITS } from './storage/upload';
 
 export const JSON_BODY_LIMIT_BYTES = 100 * 1024;
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -58,6 +60,8 @@ export async function createApp(
       },
     },
   });
+  // Uploads (avatars): parsed only where a route asks, with hard limits on the stream.
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     credentials: true,

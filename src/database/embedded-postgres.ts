@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepProtocolBatchesWhole } from './pglite-socket-queue';
 
 /** Where a `pg` client reaches an embedded database: a Unix socket directory (port 5432). */
 export interface EmbeddedEndpoint {
@@ -68,6 +69,8 @@ async function serve(db: PGlite): Promise<{ socketDir: string; stop(): Promise<v
     path: socketPath(socketDir),
     maxConnections: MAX_CONNECTIONS,
   });
+  // Without this, concurrent connections corrupt each other's queries (see the file).
+  keepProtocolBatchesWhole(server);
   await server.start();
   return {
     socketDir,
