@@ -12,6 +12,7 @@ import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { validationException } from './common/errors/validation';
 import { setupDocs } from './docs/openapi';
 import { MULTIPART_LIMITS } from './storage/upload';
+import { registerWebApp } from './web/web-app';
 
 export const JSON_BODY_LIMIT_BYTES = 100 * 1024;
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -79,5 +80,7 @@ export async function createApp(
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
   setupDocs(app);
+  // The account pages (web/), same origin as the API; their routes fall back to index.html.
+  await registerWebApp(app);
   return app;
 }

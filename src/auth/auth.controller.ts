@@ -46,11 +46,13 @@ import {
   TokenVerifyResponseDto,
 } from './dto/session-response.dto';
 import { SignupPendingResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import { MfaChallengeResponseDto } from './mfa/dto/mfa-challenge-response.dto';
 import { SessionsService } from './sessions.service';
 import { AccessTokensService } from './tokens/access-tokens.service';
+import { WebSession } from './web-session-cookie';
 
 @ApiTags('auth')
-@ApiExtraModels(TokenResponseDto, SignupPendingResponseDto)
+@ApiExtraModels(TokenResponseDto, SignupPendingResponseDto, MfaChallengeResponseDto)
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(
@@ -61,6 +63,7 @@ export class AuthController {
 
   @Post('signup')
   @Public()
+  @WebSession('issue')
   @UseGuards(IpRateLimitGuard)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
@@ -91,13 +94,29 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @WebSession('issue')
   @UseGuards(IpRateLimitGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Sign in with an email or username and a password' })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiOperation({
+    summary: 'Sign in with an email or username and a password',
+    description:
+      'The token response; with 2FA on, `{ mfaRequired: true, mfaToken }` instead, to finish ' +
+      'at POST /api/v1/auth/login/mfa.',
+  })
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(TokenResponseDto) },
+        { $ref: getSchemaPath(MfaChallengeResponseDto) },
+      ],
+    },
+  })
   @ApiProblems(400, 401, 403, 429)
-  login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+  login(
+    @Body() body: LoginDto,
+    @Client() client: ClientInfo,
+  ): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     const identifier = body.identifier ?? body.email ?? body.username;
     if (!identifier) {
       throw AppException.validation('identifier', 'identifier (an email or username) is required');
@@ -110,6 +129,7 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
+  @WebSession('refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Spend a refresh token for a new token pair (rotation)' })
@@ -121,6 +141,7 @@ export class AuthController {
 
   @Post('logout')
   @Auth()
+  @WebSession('end')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke the current session (its tokens stop working at once)' })
   @ApiNoContentResponse()
@@ -130,6 +151,7 @@ export class AuthController {
 
   @Post('logout-all')
   @Auth()
+  @WebSession('end')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke every session of the user' })
   @ApiNoContentResponse()
@@ -177,9 +199,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Check an access token: signature, claims, expiry and revocation' })
   @ApiOkResponse({ type: TokenVerifyResponseDto })
   @ApiProblems(400, 401)
-  verifyToken(@Body() body: TokenVerifyDto): TokenVerifyResponseDto {
+  async verifyToken(@Body() body: TokenVerifyDto): Promise<TokenVerifyResponseDto> {
     try {
-      return { valid: true, claims: { ...this.accessTokens.verify(body.token) } };
+      return { valid: true, claims: { ...(await this.accessTokens.verifyFresh(body.token)) } };
     } catch {
       throw new AppException('token_invalid', 'The token is not valid', { status: 401 });
     }

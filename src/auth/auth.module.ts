@@ -37,6 +37,13 @@ import { SigningKeysService } from './tokens/signing-keys.service';
     LoginThrottle,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, SessionsService, AccessTokensService, SigningKeysService, PasswordHasher],
+  exports: [
+    AuthService,
+    SessionsService,
+    AccessTokensService,
+    SigningKeysService,
+    PasswordHasher,
+    LoginThrottle,
+  ],
 })
 export class AuthModule {}

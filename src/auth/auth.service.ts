@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors/app.exception';
@@ -10,6 +11,7 @@ import { UsersService } from '../users/users.service';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { EmailTokensService } from './email-tokens.service';
 import { LoginThrottle } from './login-throttle.service';
+import { MfaChallengeResponseDto } from './mfa/dto/mfa-challenge-response.dto';
 import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicy } from './passwords/password-policy';
 import { IssuedTokens, SessionsService } from './sessions.service';
@@ -19,6 +21,16 @@ export interface SignupInput {
   name: string;
   password: string;
   username?: string;
+}
+
+/** A second factor another module enforces at sign-in (the 2FA module registers itself). */
+export interface SecondFactor {
+  isEnabled(userId: string): Promise<boolean>;
+  /** Starts the second step: the answer the client finishes at POST /login/mfa. */
+  challenge(
+    user: User,
+    options: { rememberMe: boolean; method: string },
+  ): Promise<MfaChallengeResponseDto>;
 }
 
 export type SignupResult =
@@ -31,6 +43,7 @@ export class AuthService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AuthService.name);
   private readonly background = new Set<Promise<void>>();
   private readonly policy: PasswordPolicy;
+  private secondFactor: SecondFactor | null = null;
 
   constructor(
     private readonly users: UsersService,
@@ -49,6 +62,11 @@ export class AuthService implements BeforeApplicationShutdown {
   private link(path: string, token: string): string {
     // Links come from APP_URL only, never from the request's Host header.
     return `${this.config.http.appUrl}${path}?token=${encodeURIComponent(token)}`;
+  }
+
+  /** Lets the 2FA module ask for a code after a correct password. */
+  useSecondFactor(secondFactor: SecondFactor): void {
+    this.secondFactor = secondFactor;
   }
 
   private get verificationMandatory(): boolean {
@@ -98,15 +116,7 @@ export class AuthService implements BeforeApplicationShutdown {
         template: 'verify_email',
         params: { name: user.name, link: this.link('/verify-email', token) },
       });
-      await this.audit.record(
-        {
-          action: 'user.signup',
-          actor: { type: 'user', id: user.id },
-          target: { type: 'user', id: user.id },
-          client,
-        },
-        manager,
-      );
+      await this.auditSelf(user.id, 'user.signup', client, manager);
       return { user, created: true };
     });
 
@@ -121,7 +131,7 @@ export class AuthService implements BeforeApplicationShutdown {
     identifier: string,
     password: string,
     options: { rememberMe: boolean; client: ClientInfo },
-  ): Promise<TokenResponseDto> {
+  ): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     const user = await this.users.findByIdentifier(identifier);
     // Unknown identifiers get a counter of their own, so they behave like accounts.
     const attempt = await this.throttle.begin(
@@ -147,14 +157,66 @@ export class AuthService implements BeforeApplicationShutdown {
       });
       throw new AppException('invalid_credentials', 'The email, username or password is wrong');
     }
-    await attempt.succeeded();
+    let secondFactorOn: boolean;
+    try {
+      secondFactorOn = (await this.secondFactor?.isEnabled(user.id)) ?? false;
+    } catch (error) {
+      await attempt.abandoned();
+      throw error;
+    }
+    // With 2FA on, a right password neither counts nor resets: only a right code resets.
+    await (secondFactorOn ? attempt.abandoned() : attempt.succeeded());
     if (!user.isActive) {
       throw new AppException('unauthorized', 'This account is deactivated', { status: 401 });
     }
     if (this.verificationMandatory && !user.emailVerifiedAt) {
       throw new AppException('email_not_verified', 'Verify your email address to sign in');
     }
+    if (secondFactorOn && this.secondFactor) {
+      if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) {
+        await this.users.update(user.id, { passwordHash: await this.hasher.hash(password) });
+      }
+      return this.secondFactor.challenge(user, {
+        rememberMe: options.rememberMe,
+        method: 'password',
+      });
+    }
     return this.completeLogin(user, password, options);
+  }
+
+  /**
+   * Signs in a user whose credentials another module verified (a 2FA code, a social
+   * provider): the same session, audit event and token response as a password login.
+   */
+  async completeSignIn(
+    user: User,
+    options: { rememberMe: boolean; client: ClientInfo; method: string },
+  ): Promise<TokenResponseDto> {
+    const changes: Partial<User> = { lastLoginAt: new Date() };
+    const tokens = await this.users.transaction(async (manager) => {
+      await this.users.update(user.id, changes, manager);
+      await this.audit.record(
+        {
+          action: 'user.login',
+          actor: { type: 'user', id: user.id },
+          target: { type: 'user', id: user.id },
+          client: options.client,
+          metadata: { rememberMe: options.rememberMe, method: options.method },
+        },
+        manager,
+      );
+      return this.sessions.start(user.id, options, manager);
+    });
+    return this.tokenResponse(tokens, { ...user, ...changes });
+  }
+
+  /** Queues a verification email in the caller's transaction (e.g. a social sign-up). */
+  async queueVerificationEmail(manager: EntityManager, user: User): Promise<void> {
+    const token = await this.emailTokens.issue(manager, user.id, 'verify_email');
+    await this.mail.enqueue(manager, user.email, {
+      template: 'verify_email',
+      params: { name: user.name, link: this.link('/verify-email', token) },
+    });
   }
 
   private async completeLogin(
@@ -212,15 +274,7 @@ export class AuthService implements BeforeApplicationShutdown {
     await this.users.transaction(async (manager) => {
       await this.emailTokens.consume(manager, found);
       await this.users.update(found.userId, { emailVerifiedAt: new Date() }, manager);
-      await this.audit.record(
-        {
-          action: 'user.email_verified',
-          actor: { type: 'user', id: found.userId },
-          target: { type: 'user', id: found.userId },
-          client,
-        },
-        manager,
-      );
+      await this.auditSelf(found.userId, 'user.email_verified', client, manager);
     });
   }
 
@@ -252,15 +306,7 @@ export class AuthService implements BeforeApplicationShutdown {
           template: 'reset_password',
           params: { name: user.name, link: this.link('/reset-password', token) },
         });
-        await this.audit.record(
-          {
-            action: 'user.password_reset_requested',
-            actor: { type: 'user', id: user.id },
-            target: { type: 'user', id: user.id },
-            client,
-          },
-          manager,
-        );
+        await this.auditSelf(user.id, 'user.password_reset_requested', client, manager);
       });
     });
   }
@@ -268,34 +314,16 @@ export class AuthService implements BeforeApplicationShutdown {
   async resetPassword(token: string, newPassword: string, client: ClientInfo): Promise<void> {
     const found = await this.emailTokens.find(token, 'reset_password');
     const user = await this.users.findById(found.userId);
-    if (!user)
+    if (!user) {
       throw new AppException('token_invalid', 'This link is not valid or was already used');
-    this.checkPassword(newPassword, user, 'newPassword');
-    const passwordHash = await this.hasher.hash(newPassword);
-    const revoked = await this.users.transaction(async (manager) => {
-      await this.emailTokens.consume(manager, found);
+    }
+    await this.replacePassword(user, newPassword, client, {
+      action: 'user.password_reset',
+      reason: 'password_reset',
       // Proving control of the mailbox also verifies it.
-      await this.users.update(
-        user.id,
-        { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? new Date() },
-        manager,
-      );
-      await this.mail.enqueue(manager, user.email, {
-        template: 'password_changed',
-        params: { name: user.name },
-      });
-      await this.audit.record(
-        {
-          action: 'user.password_reset',
-          actor: { type: 'user', id: user.id },
-          target: { type: 'user', id: user.id },
-          client,
-        },
-        manager,
-      );
-      return this.sessions.revoke({ userId: user.id }, 'password_reset', manager);
+      changes: { emailVerifiedAt: user.emailVerifiedAt ?? new Date() },
+      inTransaction: (manager) => this.emailTokens.consume(manager, found),
     });
-    await this.sessions.announce(revoked);
   }
 
   async changePassword(
@@ -310,30 +338,59 @@ export class AuthService implements BeforeApplicationShutdown {
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new AppException('invalid_credentials', 'The current password is wrong');
     }
+    await this.replacePassword(user, newPassword, client, {
+      action: 'user.password_changed',
+      reason: 'password_changed',
+      keepSessionId: sessionId,
+    });
+  }
+
+  /**
+   * Sets a new password (after the policy), tells the owner by email, audits, and ends the
+   * user's sessions (all, or all but `keepSessionId`) — in one transaction.
+   */
+  private async replacePassword(
+    user: User,
+    newPassword: string,
+    client: ClientInfo,
+    options: {
+      action: string;
+      reason: 'password_reset' | 'password_changed';
+      keepSessionId?: string;
+      changes?: Partial<User>;
+      inTransaction?: (manager: EntityManager) => Promise<void>;
+    },
+  ): Promise<void> {
     this.checkPassword(newPassword, user, 'newPassword');
     const passwordHash = await this.hasher.hash(newPassword);
     const revoked = await this.users.transaction(async (manager) => {
-      await this.users.update(user.id, { passwordHash }, manager);
+      await options.inTransaction?.(manager);
+      await this.users.update(user.id, { passwordHash, ...options.changes }, manager);
       await this.mail.enqueue(manager, user.email, {
         template: 'password_changed',
         params: { name: user.name },
       });
-      await this.audit.record(
-        {
-          action: 'user.password_changed',
-          actor: { type: 'user', id: user.id },
-          target: { type: 'user', id: user.id },
-          client,
-        },
-        manager,
-      );
+      await this.auditSelf(user.id, options.action, client, manager);
       return this.sessions.revoke(
-        { userId: user.id, exceptId: sessionId },
-        'password_changed',
+        { userId: user.id, exceptId: options.keepSessionId },
+        options.reason,
         manager,
       );
     });
     await this.sessions.announce(revoked);
+  }
+
+  /** An audit event of a user acting on their own account. */
+  private auditSelf(
+    userId: string,
+    action: string,
+    client: ClientInfo,
+    manager?: EntityManager,
+  ): Promise<void> {
+    return this.audit.record(
+      { action, actor: { type: 'user', id: userId }, target: { type: 'user', id: userId }, client },
+      manager,
+    );
   }
 
   async logout(userId: string, sessionId: string, client: ClientInfo, all: boolean): Promise<void> {

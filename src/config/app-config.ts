@@ -5,6 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { parseDurationSeconds } from './duration';
 import { EnvDto } from './env.dto';
+import { OAuthSettings, parseOAuthSettings } from './oauth-config';
 
 export type DatabaseMode =
   { kind: 'embedded'; dataDir: string } | { kind: 'memory' } | { kind: 'postgres'; url: string };
@@ -59,6 +60,7 @@ export class AppConfig {
     };
   };
   readonly oauthSuccessRedirect!: string | undefined;
+  readonly oauth!: OAuthSettings;
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, values);
@@ -120,6 +122,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const dataDir = resolve(env.DATA_DIR);
   const appUrl = env.APP_URL.replace(/\/+$/, '');
+  const oauth = parseOAuthSettings(env, known, appUrl);
+  if (oauth.problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${oauth.problems.join('\n')}`);
+  }
   return new AppConfig({
     env: env.NODE_ENV,
     http: {
@@ -167,5 +173,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     oauthSuccessRedirect: env.OAUTH_SUCCESS_REDIRECT,
+    oauth: oauth.settings,
   });
 }

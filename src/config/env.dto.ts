@@ -185,4 +185,34 @@ export class EnvDto {
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true })
   OAUTH_SUCCESS_REDIRECT?: string;
+
+  // Social sign-in. Each provider needs both its id and secret, or neither (not offered).
+  // Generic OpenID Connect providers (OIDC_<NAME>_*) are dynamic: see config/oauth-config.ts.
+  @ValidateIf((env: EnvDto) => env.OAUTH_GOOGLE_CLIENT_SECRET !== undefined)
+  @IsString({ message: 'is required when OAUTH_GOOGLE_CLIENT_SECRET is set' })
+  OAUTH_GOOGLE_CLIENT_ID?: string;
+
+  @ValidateIf((env: EnvDto) => env.OAUTH_GOOGLE_CLIENT_ID !== undefined)
+  @IsString({ message: 'is required when OAUTH_GOOGLE_CLIENT_ID is set' })
+  OAUTH_GOOGLE_CLIENT_SECRET?: string;
+
+  /** Google's issuer, discovered at first use; overridable for tests and proxies. */
+  @IsString()
+  OAUTH_GOOGLE_ISSUER = 'https://accounts.google.com';
+
+  @ValidateIf((env: EnvDto) => env.OAUTH_GITHUB_CLIENT_SECRET !== undefined)
+  @IsString({ message: 'is required when OAUTH_GITHUB_CLIENT_SECRET is set' })
+  OAUTH_GITHUB_CLIENT_ID?: string;
+
+  @ValidateIf((env: EnvDto) => env.OAUTH_GITHUB_CLIENT_ID !== undefined)
+  @IsString({ message: 'is required when OAUTH_GITHUB_CLIENT_ID is set' })
+  OAUTH_GITHUB_CLIENT_SECRET?: string;
+
+  /** GitHub's web base (authorize, token); overridable for tests and GitHub Enterprise. */
+  @IsString()
+  OAUTH_GITHUB_BASE_URL = 'https://github.com';
+
+  /** GitHub's REST API base (`/user`, `/user/emails`). */
+  @IsString()
+  OAUTH_GITHUB_API_URL = 'https://api.github.com';
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PasswordHasher } from '../../src/auth/passwords/password-hasher';
+import { OrganizationsService } from '../../src/organizations/organizations.service';
 import { User } from '../../src/users/user.entity';
 import { NewUser, UsersService } from '../../src/users/users.service';
 import { TestApp } from './test-app';
@@ -64,4 +65,33 @@ export async function login(
   // Status and body together, so a failure shows the problem details.
   expect({ status: res.status, body: res.body }).toMatchObject({ status: 200 });
   return res.body;
+}
+
+/** An organization owned by `ownerId`, created through OrganizationsService (no HTTP). */
+export async function createOrganization(
+  t: TestApp,
+  ownerId: string,
+  fields: { name?: string; slug?: string } = {},
+): Promise<{ id: string; name: string; slug: string }> {
+  counter += 1;
+  const { organization } = await t.app
+    .get(OrganizationsService)
+    .create(
+      { userId: ownerId, client: { ip: null, userAgent: null } },
+      { name: fields.name ?? `Test Org ${counter}`, slug: fields.slug },
+    );
+  return { id: organization.id, name: organization.name, slug: organization.slug };
+}
+
+/** Adds a membership straight in the database (`admin` or `member`; owners come from creation). */
+export async function addMember(
+  t: TestApp,
+  organizationId: string,
+  userId: string,
+  role: 'admin' | 'member',
+): Promise<void> {
+  await t.dataSource.query(
+    `INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, $3)`,
+    [organizationId, userId, role],
+  );
 }

@@ -46,6 +46,8 @@ export interface TestAppOptions {
   dataDir?: string;
   /** A root module other than the application's (for testing the HTTP setup itself). */
   rootModule?: (config: AppConfig) => DynamicModule;
+  /** A fixed port (e.g. so APP_URL can name it); a free one by default. */
+  port?: number;
 }
 
 /** Sends a request over real HTTP and parses the JSON (or problem+json) answer. */
@@ -93,7 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const app = await createApp(config, options.rootModule?.(config));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {

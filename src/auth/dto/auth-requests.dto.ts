@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -89,6 +90,11 @@ export class LoginDto {
 // Credentials have no length limit here (the body limit caps them): a malformed one is a
 // 401 from the service, not a 400, as for any other invalid credential.
 export class RefreshDto {
+  // Web-session mode fills it from the `gh_refresh` cookie before validation (web-session-cookie.ts).
+  @ApiProperty({
+    required: false,
+    description: 'Required, except in web-session mode (`X-Gatehouse-Client: web`): the cookie.',
+  })
   @IsString()
   @MinLength(1)
   refreshToken!: string;

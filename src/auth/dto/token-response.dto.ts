@@ -5,7 +5,12 @@ import { UserResponseDto } from '../../users/dto/user-response.dto';
 export class TokenResponseDto {
   /** ES256 JWT (`typ: at+jwt`); verify it against /.well-known/jwks.json. */
   accessToken!: string;
-  /** Opaque; spend it once at /api/v1/auth/refresh. */
+  @ApiProperty({
+    required: false,
+    description:
+      'Opaque; spend it once at /api/v1/auth/refresh. Always present, except in web-session ' +
+      'mode (`X-Gatehouse-Client: web`), where it travels as the `gh_refresh` cookie instead.',
+  })
   refreshToken!: string;
   @ApiProperty({ enum: ['Bearer'] })
   tokenType!: 'Bearer';

@@ -1,6 +1,16 @@
 import { MixedList } from 'typeorm';
 import { AccountsAndSessions1795621787667 } from './1795621787667-accounts-and-sessions';
+import { Organizations1795623016595 } from './1795623016595-organizations';
+import { MfaAndSocialSignIn1795623039000 } from './1795623039000-mfa-and-social-sign-in';
+import { Profiles1795623048232 } from './1795623048232-profiles';
+import { ApiKeys1795623298515 } from './1795623298515-api-keys';
 
 /** Every migration, in order. Listed explicitly so the same list serves ts-jest and dist/. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: MixedList<Function> = [AccountsAndSessions1795621787667];
+export const migrations: MixedList<Function> = [
+  AccountsAndSessions1795621787667,
+  Organizations1795623016595,
+  MfaAndSocialSignIn1795623039000,
+  Profiles1795623048232,
+  ApiKeys1795623298515,
+];

@@ -1,0 +1,19 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiExtension, ApiParam } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
+import { OrgRole } from '../org-roles';
+import { OrgRoleGuard, REQUIRED_ORG_ROLE } from './org-role.guard';
+
+/**
+ * The organization part of `@Auth({ org })` (use that, not this): the least role needed in
+ * the route's `:orgId` organization, its guard, and its documentation.
+ */
+export function RequireOrgRole(least: OrgRole): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(REQUIRED_ORG_ROLE, least),
+    UseGuards(OrgRoleGuard),
+    ApiParam({ name: 'orgId', format: 'uuid', description: 'The organization' }),
+    ApiExtension('x-required-org-role', least),
+    ApiProblems(404),
+  );
+}

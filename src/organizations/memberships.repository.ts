@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset';
+import { User } from '../users/user.entity';
+import { Membership } from './entities/membership.entity';
+import { Organization, SubscriptionTier } from './entities/organization.entity';
+import { OrgRole } from './org-roles';
+
+/** A member as listed: the membership with the user's public fields (one query, no N+1). */
+export interface MemberRow {
+  membershipId: string;
+  userId: string;
+  email: string;
+  name: string;
+  username: string;
+  role: OrgRole;
+  joinedAt: Date;
+  cursorAt: string;
+}
+
+/** One of a user's organizations, with the user's role in it. */
+export interface MyOrganizationRow {
+  organization: Organization;
+  membershipId: string;
+  role: OrgRole;
+  cursorAt: string;
+}
+
+export interface MembershipSummaryRow {
+  organizationId: string;
+  name: string;
+  slug: string;
+  role: OrgRole;
+}
+
+/** Queries about memberships, named by intent. */
+@Injectable()
+export class MembershipsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The user's membership with its organization, in one query (what the guard needs). */
+  findWithOrganization(organizationId: string, userId: string): Promise<Membership | null> {
+    return this.dataSource.getRepository(Membership).findOne({
+      where: { organizationId, userId },
+      relations: { organization: true },
+    });
+  }
+
+  exists(organizationId: string, userId: string, manager?: EntityManager): Promise<boolean> {
+    return (manager ?? this.dataSource.manager)
+      .getRepository(Membership)
+      .exists({ where: { organizationId, userId } });
+  }
+
+  /** The memberships of some users in one organization (e.g. the actor and the target). */
+  findInOrganization(
+    manager: EntityManager,
+    organizationId: string,
+    userIds: string[],
+  ): Promise<Membership[]> {
+    return manager
+      .getRepository(Membership)
+      .findBy({ organizationId, userId: In([...new Set(userIds)]) });
+  }
+
+  async insert(
+    manager: EntityManager,
+    values: Pick<Membership, 'organizationId' | 'userId' | 'role'>,
+  ): Promise<void> {
+    await manager.getRepository(Membership).insert(values);
+  }
+
+  async updateRole(
+    manager: EntityManager,
+    organizationId: string,
+    userId: string,
+    role: OrgRole,
+  ): Promise<void> {
+    await manager.getRepository(Membership).update({ organizationId, userId }, { role });
+  }
+
+  /** True when a membership was deleted. */
+  async delete(manager: EntityManager, organizationId: string, userId: string): Promise<boolean> {
+    const result = await manager.getRepository(Membership).delete({ organizationId, userId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Clears `activeOrganizationId` of users whose active organization it was: one user's
+   * when their membership ends, everyone's when the organization is deleted.
+   */
+  async clearActiveOrganization(
+    manager: EntityManager,
+    organizationId: string,
+    userId?: string,
+  ): Promise<void> {
+    const where = userId
+      ? { id: userId, activeOrganizationId: organizationId }
+      : { activeOrganizationId: organizationId };
+    await manager.getRepository(User).update(where, { activeOrganizationId: null });
+  }
+
+  /** Members oldest first, with the user's public fields. */
+  async listMembers(
+    organizationId: string,
+    limit: number,
+    after: KeysetPosition | null,
+  ): Promise<MemberRow[]> {
+    const rows = await this.dataSource.query<
+      Array<Omit<MemberRow, 'cursorAt'> & { cursorAt: string }>
+    >(
+      `SELECT m.id AS "membershipId", m.user_id AS "userId", u.email, u.name, u.username,
+              m.role, m.joined_at AS "joinedAt", ${cursorTimestampSql('m.joined_at')} AS "cursorAt"
+       FROM memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.organization_id = $1
+         AND ($3::timestamptz IS NULL OR (m.joined_at, m.id) > ($3::timestamptz, $4::uuid))
+       ORDER BY m.joined_at, m.id
+       LIMIT $2`,
+      [organizationId, limit, after?.at ?? null, after?.id ?? null],
+    );
+    return rows;
+  }
+
+  /** The user's organizations in the order they joined them, with their role in each. */
+  async listOrganizationsOf(
+    userId: string,
+    limit: number,
+    after: KeysetPosition | null,
+  ): Promise<MyOrganizationRow[]> {
+    const rows = await this.dataSource.query<
+      Array<{
+        id: string;
+        name: string;
+        slug: string;
+        ownerId: string;
+        subscriptionTier: SubscriptionTier;
+        quotaLimit: number;
+        createdAt: Date;
+        updatedAt: Date;
+        membershipId: string;
+        role: OrgRole;
+        cursorAt: string;
+      }>
+    >(
+      `SELECT o.id, o.name, o.slug, o.owner_id AS "ownerId",
+              o.subscription_tier AS "subscriptionTier", o.quota_limit AS "quotaLimit",
+              o.created_at AS "createdAt", o.updated_at AS "updatedAt",
+              m.id AS "membershipId", m.role, ${cursorTimestampSql('m.joined_at')} AS "cursorAt"
+       FROM memberships m JOIN organizations o ON o.id = m.organization_id
+       WHERE m.user_id = $1
+         AND ($3::timestamptz IS NULL OR (m.joined_at, m.id) > ($3::timestamptz, $4::uuid))
+       ORDER BY m.joined_at, m.id
+       LIMIT $2`,
+      [userId, limit, after?.at ?? null, after?.id ?? null],
+    );
+    return rows.map(({ membershipId, role, cursorAt, ...organization }) => ({
+      organization: Object.assign(new Organization(), organization),
+      membershipId,
+      role,
+      cursorAt,
+    }));
+  }
+
+  /** Every membership of a user, for `GET /users/me`. */
+  summariesOf(userId: string): Promise<MembershipSummaryRow[]> {
+    return this.dataSource.query<MembershipSummaryRow[]>(
+      `SELECT m.organization_id AS "organizationId", o.name, o.slug, m.role
+       FROM memberships m JOIN organizations o ON o.id = m.organization_id
+       WHERE m.user_id = $1
+       ORDER BY m.joined_at, m.id`,
+      [userId],
+    );
+  }
+
+  async organizationIdsOf(manager: EntityManager, userId: string): Promise<string[]> {
+    const rows = await manager
+      .getRepository(Membership)
+      .find({ select: { organizationId: true }, where: { userId } });
+    return rows.map((row) => row.organizationId);
+  }
+
+  /** The user's memberships with how many members each organization has. */
+  async listWithMemberCounts(
+    manager: EntityManager,
+    userId: string,
+  ): Promise<Array<{ organizationId: string; role: OrgRole; memberCount: number }>> {
+    return manager.query(
+      `SELECT m.organization_id AS "organizationId", m.role,
+              (SELECT count(*)::int FROM memberships other
+               WHERE other.organization_id = m.organization_id) AS "memberCount"
+       FROM memberships m
+       WHERE m.user_id = $1
+       ORDER BY m.organization_id`,
+      [userId],
+    );
+  }
+}
