@@ -249,7 +249,41 @@ describe('organization API keys', () => {
     const keyOnOther = await t.request('GET', `/api/v1/organizations/${otherOrg.id}`, {
       headers: { 'x-api-key': key },
     });
-    expect([401, 404]).toContain(keyOnOther.status);
+    expect(keyOnOther.status).toBe(404);
+  });
+
+  it('reads its own organization and members with the matching scopes only', async () => {
+    const { key: reader } = await createKey(admin, {
+      name: 'reader',
+      scopes: ['org:read', 'members:read'],
+    });
+    const { key: plain } = await createKey(admin, { name: 'plain', scopes: [] });
+    const orgRes = await t.request('GET', `/api/v1/organizations/${org.id}`, {
+      headers: { 'x-api-key': reader },
+    });
+    expect(orgRes.status).toBe(200);
+    expect(orgRes.body).toMatchObject({ id: org.id, role: null });
+    const members = await t.request('GET', `/api/v1/organizations/${org.id}/members`, {
+      headers: { 'x-api-key': reader },
+    });
+    expect(members.status).toBe(200);
+    expect(members.body.items.length).toBe(3);
+    for (const path of [
+      `/api/v1/organizations/${org.id}`,
+      `/api/v1/organizations/${org.id}/members`,
+    ]) {
+      const noScope = await t.request('GET', path, { headers: { 'x-api-key': plain } });
+      expect(noScope.status).toBe(403);
+    }
+    const other = await t.request('GET', `/api/v1/organizations/${otherOrg.id}`, {
+      headers: { 'x-api-key': reader },
+    });
+    expect(other.status).toBe(404);
+    const rename = await t.request('PATCH', `/api/v1/organizations/${org.id}`, {
+      headers: { 'x-api-key': reader },
+      body: { name: 'hijacked' },
+    });
+    expect(rename.status).toBe(401);
   });
 
   it('counts exactly under concurrency and loses nothing on shutdown', async () => {

@@ -12,6 +12,9 @@ const PASSWORD = 'correct horse battery staple 9';
  * against the embedded database while the service holds it (and PostgreSQL when
  * TEST_DATABASE_URL is set).
  */
+// Real processes of the built code: generous limits, since a loaded machine starts them slowly.
+jest.setTimeout(180_000);
+
 describe('management commands', () => {
   let dataDir: string;
   let env: Record<string, string>;
@@ -145,7 +148,10 @@ describe('management commands', () => {
     expect(users.columns).toEqual(
       expect.arrayContaining([expect.objectContaining({ column: 'email', nullable: false })]),
     );
-    const me = report.routes.find((route: { path: string }) => route.path === '/api/v1/users/me');
+    const me = report.routes.find(
+      (route: { path: string; method: string }) =>
+        route.path === '/api/v1/users/me' && route.method === 'GET',
+    );
     expect(me).toMatchObject({ method: 'GET', guards: ['AuthGuard'], access: 'authenticated' });
   });
 

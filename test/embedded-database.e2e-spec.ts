@@ -19,6 +19,8 @@ async function embeddedClient(dataDir: string): Promise<Client> {
   return client;
 }
 
+jest.setTimeout(180_000);
+
 describe('the service on the embedded database (built code, real processes)', () => {
   let dataDir: string;
   beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-embedded-'))));

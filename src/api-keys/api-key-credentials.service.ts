@@ -14,10 +14,17 @@ export class ApiKeyCredentialsService extends ApiKeyCredentials {
     super();
   }
 
-  async authenticate(key: string, scope: true | string): Promise<ApiKeyPrincipal> {
+  async authenticate(
+    key: string,
+    scope: true | string,
+    routeOrganizationId?: string,
+  ): Promise<ApiKeyPrincipal> {
     const live = await this.authenticator.authenticate(key);
     if (typeof live === 'string') {
       throw new AppException('unauthorized', 'The API key is not valid');
+    }
+    if (routeOrganizationId !== undefined && routeOrganizationId !== live.organizationId) {
+      throw new AppException('not_found', 'Organization not found');
     }
     if (scope !== true && !live.scopes.includes(scope)) {
       throw new AppException('forbidden', `This API key lacks the scope ${scope}`);

@@ -64,7 +64,8 @@ export function refreshCookie(value: string, options: RefreshCookieOptions): str
     'SameSite=Strict',
   ];
   if (options.secure) parts.push('Secure');
-  if (options.maxAge !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(options.maxAge))}`);
+  if (options.maxAge !== undefined)
+    parts.push(`Max-Age=${Math.max(0, Math.floor(options.maxAge))}`);
   return parts.join('; ');
 }
 
@@ -131,7 +132,10 @@ export class WebSessionInterceptor implements NestInterceptor {
     const remembered = lifetime > this.config.auth.refreshTokenTtlSeconds;
     void reply.header(
       'set-cookie',
-      refreshCookie(refreshToken, { secure: this.secure, maxAge: remembered ? lifetime : undefined }),
+      refreshCookie(refreshToken, {
+        secure: this.secure,
+        maxAge: remembered ? lifetime : undefined,
+      }),
     );
     return rest;
   }

@@ -25,8 +25,10 @@ export class MembersController {
   constructor(private readonly memberships: MembershipsService) {}
 
   @Get('members')
-  @Auth({ org: 'member' })
-  @ApiOperation({ summary: 'Members of the organization, in the order they joined' })
+  @Auth({ org: 'member', apiKey: 'members:read' })
+  @ApiOperation({
+    summary: 'Members of the organization, in the order they joined (API keys: members:read)',
+  })
   @ApiOkResponse({ type: MemberListResponseDto })
   @ApiProblems(400)
   list(

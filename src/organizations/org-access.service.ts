@@ -13,6 +13,12 @@ import { OrganizationsRepository } from './organizations.repository';
 /** The organization of a route's `:orgId`, and the caller's place in it. */
 export interface OrgAccess {
   organization: Organization;
+  /** The caller's membership; null for an API key, which acts for the organization by scope. */
+  membership: Membership | null;
+}
+
+/** What changes work with: always a member, re-read under the organization's lock. */
+export interface LockedOrgAccess extends OrgAccess {
   membership: Membership;
 }
 
@@ -52,9 +58,12 @@ export class OrgAccessService {
         if (!membership?.organization) return null;
         return { organization: membership.organization, membership };
       }
-      case 'api_key':
-        // Wired up once organization routes accept keys (org:read, members:read).
-        return null;
+      case 'api_key': {
+        // A key acts only for its own organization; any other id is simply not found.
+        if (principal.organizationId !== organizationId) return null;
+        const organization = await this.organizations.findById(organizationId);
+        return organization ? { organization, membership: null } : null;
+      }
       default: {
         // Every kind of credential is resolved here, and nowhere else.
         const unhandled: never = principal;
@@ -73,7 +82,7 @@ export class OrgAccessService {
     organizationId: string,
     userId: string,
     least: OrgRole,
-    work: (manager: EntityManager, access: OrgAccess) => Promise<T>,
+    work: (manager: EntityManager, access: LockedOrgAccess) => Promise<T>,
   ): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       const organization = await this.organizations.lockById(manager, organizationId);

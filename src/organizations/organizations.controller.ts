@@ -67,11 +67,13 @@ export class OrganizationsController {
   }
 
   @Get(':orgId')
-  @Auth({ org: 'member' })
-  @ApiOperation({ summary: 'An organization the caller is a member of' })
+  @Auth({ org: 'member', apiKey: 'org:read' })
+  @ApiOperation({
+    summary: 'An organization the caller is a member of (or an API key of it with org:read)',
+  })
   @ApiOkResponse({ type: OrganizationResponseDto })
   get(@CurrentOrg() access: OrgAccess): OrganizationResponseDto {
-    return toOrganizationResponse(access.organization, access.membership.role);
+    return toOrganizationResponse(access.organization, access.membership?.role ?? null);
   }
 
   @Patch(':orgId')

@@ -22,6 +22,10 @@ export class OrganizationsRepository {
       .getOne();
   }
 
+  findById(id: string): Promise<Organization | null> {
+    return this.dataSource.getRepository(Organization).findOneBy({ id });
+  }
+
   /** Locks several, in id order, so two transactions never wait on each other crosswise. */
   lockMany(manager: EntityManager, ids: string[]): Promise<Organization[]> {
     if (ids.length === 0) return Promise.resolve([]);

@@ -122,7 +122,8 @@ export class OrganizationsService {
     if (changes.name !== undefined && changes.name !== before.name) changed.name = changes.name;
     if (changes.slug !== undefined && changes.slug !== before.slug) changed.slug = changes.slug;
     if (Object.keys(changed).length === 0) {
-      return { organization: before, role: access.membership.role };
+      // Reached through @Auth({ org: 'admin' }): a user's membership, never a key's.
+      return { organization: before, role: access.membership?.role ?? 'admin' };
     }
     if (changed.slug && (await this.organizations.slugExists(changed.slug))) throw slugTaken();
 

@@ -52,6 +52,8 @@ export async function registerWebApp(
     wildcard: false,
     index: false,
     decorateReply: false,
+    // Our own Cache-Control below, per file (send's default would overwrite it).
+    cacheControl: false,
     setHeaders: (response, filePath) => {
       const immutable = filePath.startsWith(join(root, 'assets'));
       response.setHeader(

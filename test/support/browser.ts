@@ -9,11 +9,14 @@ const ROOT = join(__dirname, '..', '..');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(ROOT, '.ci', 'artifacts', 'screenshots');
 export const WEB_INDEX = join(ROOT, 'web', 'dist', 'index.html');
+export const DOCS_SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
 
 /** Fails early, and clearly, when the browser or the built pages are missing. */
 export function assertBrowserTestable(): void {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
   }
   if (!existsSync(WEB_INDEX)) {
     throw new Error(`The web pages are not built (${WEB_INDEX}): run npm run build`);
@@ -66,6 +69,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/**
+ * A screenshot for the README (docs/screenshots/), only when UPDATE_DOC_SCREENSHOTS=1, so an
+ * ordinary run never rewrites committed files. The visible viewport, to keep the file small.
+ */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_DOC_SCREENSHOTS !== '1') return;
+  mkdirSync(DOCS_SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(DOCS_SCREENSHOT_DIR, `${name}.png`) });
+}
+
 export interface AxeFinding {
   id: string;
   impact: string | null | undefined;
@@ -75,12 +88,18 @@ export interface AxeFinding {
 
 /**
  * The page's serious and critical accessibility violations (axe-core, WCAG 2.x A and AA),
- * as short lines that say what and where.
+ * as short lines that say what and where; only within `scope` (a CSS selector) when given.
  */
-export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
+export async function seriousViolations(page: Page, scope?: string): Promise<AxeFinding[]> {
+  const builder = new AxeBuilder({ page }).withTags([
+    'wcag2a',
+    'wcag2aa',
+    'wcag21a',
+    'wcag21aa',
+    'wcag22aa',
+  ]);
+  if (scope) builder.include(scope);
+  const results = await builder.analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => ({

@@ -51,7 +51,14 @@ export class AuthGuard implements CanActivate {
       if (!requirement.apiKey) {
         throw new AppException('unauthorized', 'This route needs a user access token');
       }
-      request.principal = await this.apiKeys.authenticate(apiKey, requirement.apiKey);
+      const routeOrganizationId = requirement.org
+        ? (request.params as Record<string, string | undefined>).orgId
+        : undefined;
+      request.principal = await this.apiKeys.authenticate(
+        apiKey,
+        requirement.apiKey,
+        routeOrganizationId,
+      );
       return true;
     }
     if (!match) throw new AppException('unauthorized', 'A bearer access token is required');

@@ -63,9 +63,9 @@ export class OrganizationResponseDto {
   /** API-key requests allowed per calendar month. */
   quotaLimit!: number;
   createdAt!: Date;
-  /** The caller's role in the organization. */
-  @ApiProperty({ enum: ORG_ROLES })
-  role!: OrgRole;
+  /** The caller's role in the organization; null for an API key. */
+  @ApiProperty({ enum: ORG_ROLES, nullable: true })
+  role!: OrgRole | null;
 }
 
 export class OrganizationListResponseDto {
@@ -76,7 +76,7 @@ export class OrganizationListResponseDto {
 
 export function toOrganizationResponse(
   organization: Organization,
-  role: OrgRole,
+  role: OrgRole | null,
 ): OrganizationResponseDto {
   return {
     id: organization.id,
