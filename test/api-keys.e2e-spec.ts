@@ -339,3 +339,48 @@ describe('monthly quota', () => {
     expect(audits[0].n).toBe(1);
   });
 });
+
+// Two instances need one server database to share; PGlite in memory is private to its app.
+const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+describeOnPostgres('usage counted by two instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await startTestApp({ env: { RATE_LIMIT_ENABLED: 'false' } });
+    const database = a.config.database;
+    if (database.kind !== 'postgres') throw new Error('needs PostgreSQL');
+    b = await startTestApp({
+      databaseUrl: database.url,
+      dataDir: a.dataDir,
+      env: { RATE_LIMIT_ENABLED: 'false', REDIS_KEY_PREFIX: a.config.redisKeyPrefix },
+    });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('adds up both instances’ counts in the database', async () => {
+    const { user, password } = await createUser(a);
+    const org = await createOrganization(a, user.id);
+    const token = (await login(a, user.email, password)).accessToken;
+    const created = await a.request('POST', `/api/v1/organizations/${org.id}/api-keys`, {
+      token,
+      body: { name: 'shared' },
+    });
+    const key = created.body.key;
+    const calls = [
+      ...Array.from({ length: 25 }, () => a.request('GET', '/api/v1/whoami', { token: key })),
+      ...Array.from({ length: 35 }, () => b.request('GET', '/api/v1/whoami', { token: key })),
+    ];
+    expect((await Promise.all(calls)).every((res) => res.status === 200)).toBe(true);
+    await a.app.get(UsageMeter).flush();
+    await b.app.get(UsageMeter).flush();
+    const [row] = await a.dataSource.query(
+      `SELECT sum(requests)::int AS n FROM api_key_usage WHERE api_key_id = $1`,
+      [created.body.id],
+    );
+    expect(row.n).toBe(60);
+  });
+});
