@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web/**', 'eslint.config.mjs', 'scripts/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web/dist/**', 'web/vite.config.mts', 'eslint.config.mjs', 'scripts/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -18,6 +18,13 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // The pages (web/): their own tsconfig (DOM, JSX, bundler resolution).
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: { project: './web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
   },
   {

@@ -8,8 +8,9 @@
  * --quick     CI smoke: 1 s warm-up and 1 run of 2 s per scenario; exits 1 on connection
  *             errors or timeouts (never on speed).
  * --only      run only these scenarios (keys as in the table's first column).
- * --cpu-prof  start the service with `node --cpu-prof`; the profile is written under
- *             bench/results/ when the service stops (read it with bench/profile-top.js).
+ * --cpu-prof  start the service with `node --cpu-prof`; the profile is written to a temporary
+ *             directory when the service stops, and the harness prints one
+ *             `node bench/profile-top.js …` command per scenario to read it.
  *
  * The service gets PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, else the
  * embedded database in a temporary DATA_DIR. It must be a database the harness may write
@@ -50,7 +51,10 @@ function parseArgs(argv) {
     else if (arg === '--cpu-prof') options.cpuProf = true;
     else if (arg === '--only') options.only = argv[++i]?.split(',');
     else if (arg.startsWith('--only=')) options.only = arg.slice(7).split(',');
-    else throw new Error(`unknown option ${arg} (use --quick, --only <a,b>, --cpu-prof)`);
+    else {
+      process.stderr.write(`unknown option ${arg} (use --quick, --only <a,b>, --cpu-prof)\n`);
+      process.exit(2);
+    }
   }
   return options;
 }
@@ -72,6 +76,13 @@ const TARGETS = {
   refresh: { kind: 'rps', min: 1500 },
   signup: null,
 };
+const unknownScenarios = (options.only ?? []).filter((key) => !(key in TARGETS));
+if (unknownScenarios.length > 0) {
+  process.stderr.write(
+    `unknown scenario ${unknownScenarios.join(', ')} (known: ${Object.keys(TARGETS).join(', ')})\n`,
+  );
+  process.exit(2);
+}
 const STARTUP_TARGET_MS = 3000;
 const IDLE_RSS_TARGET_MB = 200;
 const RSS_GROWTH_LIMIT = 1.2;
@@ -132,9 +143,23 @@ function rssMb(pid) {
   }
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU seconds of a process, all threads (/proc/<pid>/stat). */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +315,12 @@ function createApi(base) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    const json = text ? JSON.parse(text) : null;
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: reported below when the status is unexpected
+    }
     if (expect !== false && (response.status < 200 || response.status > 299)) {
       throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 400)}`);
     }
@@ -461,17 +491,23 @@ function jsonRequest(method, path, headers, body) {
 }
 
 /** Warm-up, then the measured runs; the row reports the median run (by req/s). */
-async function measure(base, scenario, hooks = {}) {
+async function measure(base, scenario, pid, hooks = {}) {
   const warmup = await cannon(
     loadOptions(base, scenario, scenario.warmup?.() ?? { seconds: MODE.warmupSeconds }),
   );
   hooks.afterWarmup?.(warmup);
+  const cpuFrom = cpuSeconds(pid);
+  const wallFrom = performance.now();
   const runs = [];
   for (let i = 0; i < MODE.runs; i++) {
     const plan =
       typeof scenario.run === 'function' ? scenario.run(warmup) : { seconds: MODE.runSeconds };
     runs.push(await cannon(loadOptions(base, scenario, plan)));
   }
+  // The server's own CPU time (every thread: event loop, libuv pool, GC) over the runs. Less
+  // sensitive than req/s to a load generator or database slowed by other work on the machine.
+  const cpu = cpuSeconds(pid) - cpuFrom;
+  const runRequests = runs.reduce((total, run) => total + run.requests, 0);
   const byRate = [...runs].sort((a, b) => a.rps - b.rps);
   const mid = byRate[Math.floor(byRate.length / 2)];
   const all = [warmup, ...runs];
@@ -479,6 +515,9 @@ async function measure(base, scenario, hooks = {}) {
   return {
     rps: mid.rps,
     rpsRuns: runs.map((run) => run.rps),
+    cpuMicrosPerRequest: runRequests > 0 ? (cpu * 1e6) / runRequests : null,
+    // Share of one core the server used: near 100% means the server was the bottleneck.
+    serverBusyPct: (cpu / ((performance.now() - wallFrom) / 1000)) * 100,
     p50: mid.p50,
     p99: mid.p99,
     // Over the warm-up and every run.
@@ -514,7 +553,7 @@ async function measureBaseline() {
   try {
     const startupMs = await waitUntilOk(proc, `http://127.0.0.1:${port}/`, started);
     const scenario = { request: () => ({ method: 'GET', path: '/' }) };
-    const result = await measure(`http://127.0.0.1:${port}`, scenario);
+    const result = await measure(`http://127.0.0.1:${port}`, scenario, proc.child.pid);
     return { ...result, startupMs, rssAfterMb: rssMb(proc.child.pid) };
   } finally {
     await stopProcess(proc);
@@ -675,8 +714,7 @@ async function main() {
     const freshAccessTokenOf = async (email) => (await seeded.login(email)).accessToken;
     const freshAccessToken = () => freshAccessTokenOf(member.email);
 
-    // Probe each scenario's request once before loading it: a 4xx here is a harness bug.
-    // Seeding calls made with the whoami key, for the usage check.
+    // Calls made with the whoami key outside autocannon, for the usage check.
     let whoamiKeySeedCalls = 0;
     await api('GET', '/api/v1/whoami', { apiKey: whoamiKey.key });
     whoamiKeySeedCalls += 1;
@@ -849,7 +887,7 @@ async function main() {
       const rssBefore = rssMb(service.child.pid);
       const before = statsWork ? await stats.read() : null;
       let runsFrom = 0;
-      const result = await measure(base, scenario, {
+      const result = await measure(base, scenario, service.child.pid, {
         afterWarmup: () => {
           runsFrom = performance.now();
           if (rssAfterFirstWarmup === null) rssAfterFirstWarmup = rssMb(service.child.pid);
@@ -866,6 +904,11 @@ async function main() {
         name: scenario.name,
         ...result,
         pctOfBaseline: (result.rps / baseRps) * 100,
+        // Capacity against the baseline by CPU cost: baseline µs per request / this row's.
+        pctOfBaselineByCpu:
+          result.cpuMicrosPerRequest && report.baseline.cpuMicrosPerRequest
+            ? (report.baseline.cpuMicrosPerRequest / result.cpuMicrosPerRequest) * 100
+            : null,
         rssBeforeMb: rssBefore,
         rssAfterMb: rssMb(service.child.pid),
         // Over the warm-up and the runs; includes the service's background jobs meanwhile.
@@ -941,6 +984,9 @@ function print(report) {
     'errors',
     'non-2xx',
     '% base',
+    'CPU µs/req',
+    '% base by CPU',
+    'srv busy',
     'RSS MB before→after',
     'xact/req',
     'rows f/i/u per req',
@@ -957,6 +1003,9 @@ function print(report) {
       base.errors,
       base.non2xx,
       '100%',
+      fmt.int(base.cpuMicrosPerRequest),
+      '100%',
+      fmt.pct(base.serverBusyPct),
       `- → ${fmt.mb(base.rssAfterMb)}`,
       '-',
       '-',
@@ -973,6 +1022,9 @@ function print(report) {
         row.errors,
         row.non2xx,
         fmt.pct(row.pctOfBaseline),
+        fmt.int(row.cpuMicrosPerRequest),
+        fmt.pct(row.pctOfBaselineByCpu),
+        fmt.pct(row.serverBusyPct),
         `${fmt.mb(row.rssBeforeMb)} → ${fmt.mb(row.rssAfterMb)}`,
         fmt.per(db?.xact_commit),
         db

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
@@ -7,7 +7,14 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH names another build. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOT_DIR = join(ROOT, '.ci', 'artifacts', 'screenshots');
+/** One folder per database, so the PostgreSQL run does not overwrite the embedded one's. */
+export const SCREENSHOT_DIR = join(
+  ROOT,
+  '.ci',
+  'artifacts',
+  'screenshots',
+  process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded',
+);
 export const WEB_INDEX = join(ROOT, 'web', 'dist', 'index.html');
 export const DOCS_SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
 
@@ -53,12 +60,19 @@ export async function newPerson(
     reducedMotion: 'reduce',
     ...options,
   });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   return { context, page };
 }
 
 let shotCounter = 0;
+
+/** Starts the run's screenshots afresh (no stale pictures from an earlier run). */
+export function resetScreenshots(): void {
+  rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  shotCounter = 0;
+}
 
 /** A full-page screenshot kept under .ci/artifacts/screenshots/ (numbered in the run's order). */
 export async function screenshot(page: Page, name: string): Promise<string> {
