@@ -10,7 +10,11 @@ export async function runMigrations(dataSource: DataSource): Promise<Migration[]
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     try {
-      return await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      // Fresh statistics: without them the planner can pick a poor index for the refresh
+      // rotation (and PGlite never runs autovacuum's analyze on its own).
+      await runner.query('ANALYZE');
+      return applied;
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
     }
