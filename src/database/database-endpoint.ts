@@ -25,11 +25,6 @@ export class DatabaseEndpoint {
     return new DatabaseEndpoint({ socketDir: embedded.socketDir }, embedded);
   }
 
-  get description(): string {
-    if ('url' in this.connection) return 'postgresql';
-    return this.embedded?.owned ? 'embedded (pglite)' : 'embedded (pglite, joined)';
-  }
-
   async close(): Promise<void> {
     await this.embedded?.close();
   }

@@ -107,12 +107,9 @@ export class UsersService implements OnModuleInit {
    * is taken is a 409 `username_taken`, an email that is taken a 409 `email_taken`.
    */
   async create(input: NewUser, manager: EntityManager): Promise<User> {
+    const base = usernameBase(input.email, input.name);
     const username =
-      input.username ??
-      firstFreeUsername(
-        usernameBase(input.email, input.name),
-        await this.users.findUsernamesLike(usernameBase(input.email, input.name), manager),
-      );
+      input.username ?? firstFreeUsername(base, await this.users.findUsernamesLike(base, manager));
     let user: User;
     try {
       // A savepoint, so a lost race on a unique index leaves the outer transaction usable.
