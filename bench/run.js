@@ -268,7 +268,12 @@ function serviceEnv(port, dataDir) {
     LOG_LEVEL: 'warn',
     EMAIL_VERIFICATION: 'optional',
   };
-  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  if (process.env.DATABASE_URL) {
+    env.DATABASE_URL = process.env.DATABASE_URL;
+    // A server database outlives this run: its signing keys are sealed with APP_SECRET, so
+    // every run must use the same one (a fresh DATA_DIR would otherwise generate another).
+    env.APP_SECRET = process.env.APP_SECRET ?? 'gatehouse-bench-only-app-secret-0123456789';
+  }
   if (process.env.REDIS_URL) {
     env.REDIS_URL = process.env.REDIS_URL;
     // Our own keys and channels: a shared Redis may serve other instances or tests.

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { DynamicModule, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { computeSecurityHeaders } from './common/http/security-headers';
+import { NestPinoLogger } from './logging/nest-logger';
+import { registerRequestLogging } from './logging/request-logging';
+import { ROOT_LOGGER, RootLogger } from './logging/root-logger';
 import { validationException } from './common/errors/validation';
 import { setupDocs } from './docs/openapi';
 import { MULTIPART_LIMITS } from './storage/upload';
@@ -41,33 +43,27 @@ export async function createApp(
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestPinoLogger));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
+  const securityHeaders = computeSecurityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
+    void reply.headers(securityHeaders).header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  registerRequestLogging(fastify, app.get<RootLogger>(ROOT_LOGGER));
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Swagger UI at /docs needs inline styles; scripts stay same-origin only.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        scriptSrc: ["'self'"],
-      },
-    },
-  });
   // Uploads (avatars): parsed only where a route asks, with hard limits on the stream.
   await app.register(multipart, { limits: MULTIPART_LIMITS });
-  app.enableCors({
-    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
-    credentials: true,
-    exposedHeaders: ['x-request-id', 'retry-after'],
-  });
+  // Without allowed origins there is nothing to answer: no CORS hook on every request.
+  if (config.http.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      credentials: true,
+      exposedHeaders: ['x-request-id', 'retry-after'],
+    });
+  }
 
   app.useGlobalPipes(
     new ValidationPipe({

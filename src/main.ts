@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
+import { NestPinoLogger } from './logging/nest-logger';
 
 async function bootstrap(): Promise<void> {
   const startedAt = performance.now();
@@ -9,7 +9,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.http.port, host: config.http.host });
 
-  const logger = app.get(Logger);
+  const logger = app.get(NestPinoLogger);
   logger.log(
     `Gatehouse listening on http://${config.http.host}:${config.http.port} ` +
       `(ready in ${Math.round(performance.now() - startedAt)} ms)`,

@@ -116,6 +116,30 @@ describe('platform', () => {
     expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("sends helmet's default headers on every answer, errors included", async () => {
+    for (const res of [
+      await t.request('GET', '/api/v1/users/me'),
+      await t.request('GET', '/api/v1/nothing-here'),
+      await t.request('GET', '/health/live'),
+    ]) {
+      expect(Object.fromEntries(res.headers)).toMatchObject({
+        'content-security-policy': expect.stringContaining("frame-ancestors 'self'"),
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-dns-prefetch-control': 'off',
+        'x-download-options': 'noopen',
+        'x-frame-options': 'SAMEORIGIN',
+        'x-permitted-cross-domain-policies': 'none',
+        'x-xss-protection': '0',
+      });
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
   it('allows CORS only for configured origins', async () => {
     const allowed = await t.request('GET', '/health/live', {
       headers: { origin: 'https://app.example.com' },

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SharedState } from '../common/shared-state/shared-state';
-import { tokenDigest } from '../common/crypto/tokens';
+import { tokenDigestHex } from '../common/crypto/tokens';
 import { DATABASE_ROLE, DatabaseRole } from '../database/database.module';
 import { isWellFormedApiKey } from './api-key-format';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -63,11 +63,10 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
   /** The live key, or why it is not usable. A malformed key never reaches the database. */
   async authenticate(key: string): Promise<LiveApiKey | ApiKeyRefusal> {
     if (!isWellFormedApiKey(key)) return 'not_found';
-    const digest = tokenDigest(key);
-    const cacheKey = digest.toString('hex');
+    const cacheKey = tokenDigestHex(key);
     let live = this.byDigest.get(cacheKey);
     if (live === undefined) {
-      const row = await this.repository.findByDigest(digest);
+      const row = await this.repository.findByDigest(Buffer.from(cacheKey, 'hex'));
       live = row
         ? {
             id: row.id,

@@ -20,8 +20,16 @@ interface MonthUsage {
   refreshedAt: number;
 }
 
-export function utcDay(date = new Date()): string {
-  return date.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+let today = { day: '', endsAt: 0 };
+
+/** The UTC day (`YYYY-MM-DD`) of `now`; today's is formatted once per day, not per request. */
+export function utcDay(now = Date.now()): string {
+  if (now >= today.endsAt || now < today.endsAt - DAY_MS) {
+    const day = new Date(now).toISOString().slice(0, 10);
+    today = { day, endsAt: Date.parse(day) + DAY_MS };
+  }
+  return today.day;
 }
 
 function monthStartOf(day: string): string {

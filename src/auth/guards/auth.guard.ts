@@ -8,10 +8,20 @@ import { AppException } from '../../common/errors/app.exception';
 import { UsersService } from '../../users/users.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
 
-// The scheme name is case-insensitive (RFC 9110).
 // Keys are recognised by their prefix; everything else is an access token.
 const API_KEY_PREFIX = 'gk_';
-const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/=-]+$/;
+
+/** What a route asks of its caller: `public`, a requirement, or nothing (a mistake). */
+type RouteAccess = 'public' | AuthRequirement | undefined;
+
+/** The credential of `Authorization: Bearer <credential>` (scheme case-insensitive, RFC 9110). */
+export function bearerCredential(header: string | undefined): string | undefined {
+  if (header === undefined || header.length < 8) return undefined;
+  if (header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+  const credential = header.slice(7).trimStart();
+  return BEARER_TOKEN.test(credential) ? credential : undefined;
+}
 
 /**
  * The global guard: every route is closed unless it says `@Public()` or `@Auth(...)`.
@@ -19,6 +29,9 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Per controller and handler: the metadata never changes after start, so it is read once. */
+  private readonly access = new Map<object, Map<object, RouteAccess>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly accessTokens: AccessTokensService,
@@ -27,25 +40,21 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const requirement = this.reflector.getAllAndOverride<AuthRequirement>(
-      AUTH_REQUIREMENT,
-      targets,
-    );
+    const requirement = this.routeAccess(context);
+    if (requirement === 'public') return true;
     if (!requirement) {
       // A route that declares nothing is a mistake; deny rather than guess.
       throw new AppException('forbidden', 'This route is not available');
     }
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
+    const bearer = bearerCredential(request.headers.authorization);
     const headerKey = request.headers['x-api-key'];
     const apiKey =
       typeof headerKey === 'string'
         ? headerKey
-        : match?.[1].startsWith(API_KEY_PREFIX)
-          ? match[1]
+        : bearer?.startsWith(API_KEY_PREFIX)
+          ? bearer
           : undefined;
     if (apiKey !== undefined) {
       if (!requirement.apiKey) {
@@ -61,10 +70,10 @@ export class AuthGuard implements CanActivate {
       );
       return true;
     }
-    if (!match) throw new AppException('unauthorized', 'A bearer access token is required');
+    if (!bearer) throw new AppException('unauthorized', 'A bearer access token is required');
     let claims;
     try {
-      claims = await this.accessTokens.verifyFresh(match[1]);
+      claims = await this.accessTokens.verifyFresh(bearer);
     } catch {
       throw new AppException('unauthorized', 'The access token is not valid');
     }
@@ -77,5 +86,19 @@ export class AuthGuard implements CanActivate {
       }
     }
     return true;
+  }
+
+  private routeAccess(context: ExecutionContext): RouteAccess {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let handlers = this.access.get(controller);
+    if (handlers?.has(handler)) return handlers.get(handler);
+    const targets = [handler, controller];
+    const access = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)
+      ? 'public'
+      : this.reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_REQUIREMENT, targets);
+    if (!handlers) this.access.set(controller, (handlers = new Map<object, RouteAccess>()));
+    handlers.set(handler, access);
+    return access;
   }
 }

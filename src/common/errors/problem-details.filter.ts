@@ -105,8 +105,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(
         {
           err: { type: error.name, message: error.message, stack: error.stack },
+          requestId: request?.id,
           method: request?.method,
-          url: request?.url,
+          // The path only: query strings can carry emailed tokens.
+          path: request?.url.split('?', 1)[0],
         },
         'Unhandled error',
       );
