@@ -124,7 +124,7 @@ export class AuthService implements BeforeApplicationShutdown {
       return { kind: 'verification_required', email: input.email };
     }
     const tokens = await this.sessions.start(outcome.user.id, { rememberMe: false, client });
-    return { kind: 'signed_in', tokens: await this.tokenResponse(tokens, outcome.user) };
+    return { kind: 'signed_in', tokens: await this.tokenResponse(tokens) };
   }
 
   async login(
@@ -207,7 +207,7 @@ export class AuthService implements BeforeApplicationShutdown {
       );
       return this.sessions.start(user.id, options, manager);
     });
-    return this.tokenResponse(tokens, { ...user, ...changes });
+    return this.tokenResponse(tokens);
   }
 
   /** Queues a verification email in the caller's transaction (e.g. a social sign-up). */
@@ -242,12 +242,16 @@ export class AuthService implements BeforeApplicationShutdown {
       );
       return this.sessions.start(user.id, options, manager);
     });
-    return this.tokenResponse(tokens, { ...user, ...changes });
+    return this.tokenResponse(tokens);
   }
 
-  async tokenResponse(tokens: IssuedTokens, user?: User): Promise<TokenResponseDto> {
-    const described = user
-      ? await this.me.describeUser(user)
+  /** `userRow`: the user's `/users/me` columns, when a statement has already read them. */
+  async tokenResponse(
+    tokens: IssuedTokens,
+    userRow?: Record<string, unknown>,
+  ): Promise<TokenResponseDto> {
+    const described = userRow
+      ? await this.me.describeRow(userRow)
       : await this.me.describe(tokens.userId);
     return {
       accessToken: tokens.accessToken,
@@ -260,13 +264,15 @@ export class AuthService implements BeforeApplicationShutdown {
   }
 
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    const tokens = await this.sessions.refresh(refreshToken);
-    const user = await this.users.findById(tokens.userId);
-    if (!user || !user.isActive) {
+    const { userRow, ...tokens } = await this.sessions.refresh(refreshToken, this.me.selectList);
+    try {
+      return await this.tokenResponse(tokens, userRow);
+    } catch (error) {
+      // The account was deleted or deactivated since the session began.
+      if (!(error instanceof AppException && error.code === 'unauthorized')) throw error;
       await this.sessions.revoke({ id: tokens.sessionId }, 'deactivated');
       throw new AppException('token_invalid', 'The refresh token is not valid', { status: 401 });
     }
-    return this.tokenResponse(tokens, user);
   }
 
   async verifyEmail(token: string, client: ClientInfo): Promise<void> {

@@ -8,6 +8,8 @@ export interface RotatedRefresh {
   sessionId: string;
   userId: string;
   refreshExpiresAt: Date;
+  /** The columns of `userSelect` for the session's user (nulls when it is gone). */
+  userRow: Record<string, unknown>;
 }
 
 export interface RefreshTokenState {
@@ -47,15 +49,17 @@ export class SessionsRepository {
   /**
    * Spends a live refresh token and issues its successor in one statement (one round trip):
    * the compare-and-set on `spent_at IS NULL` lets exactly one of two racing refreshes win.
-   * The successor lives its TTL (by rememberMe) but never past the session's end.
+   * The successor lives its TTL (by rememberMe) but never past the session's end. The same
+   * statement reads `userSelect` (a select list over the users row `u`) for the session's user.
    */
   async rotate(
     digest: Buffer,
     nextDigest: Buffer,
     ttlSeconds: { normal: number; remember: number },
+    userSelect: string,
   ): Promise<RotatedRefresh | null> {
     const rows = await this.dataSource.query<
-      Array<{ session_id: string; user_id: string; expires_at: Date }>
+      Array<{ session_id: string; user_id: string; expires_at: Date } & Record<string, unknown>>
     >(
       `WITH spent AS (
          UPDATE refresh_tokens rt SET spent_at = now()
@@ -73,13 +77,21 @@ export class SessionsRepository {
        ), touched AS (
          UPDATE sessions SET last_used_at = now() WHERE id = (SELECT session_id FROM spent)
        )
-       SELECT spent.session_id, spent.user_id, successor.expires_at FROM spent, successor`,
+       SELECT spent.session_id, spent.user_id, successor.expires_at, session_user_row.*
+       FROM spent CROSS JOIN successor
+       LEFT JOIN LATERAL (SELECT ${userSelect} FROM users u WHERE u.id = spent.user_id)
+         AS session_user_row ON true`,
       [digest, nextDigest, ttlSeconds.normal, ttlSeconds.remember],
     );
     const row = rows[0];
-    return row
-      ? { sessionId: row.session_id, userId: row.user_id, refreshExpiresAt: row.expires_at }
-      : null;
+    if (!row) return null;
+    const {
+      session_id: sessionId,
+      user_id: userId,
+      expires_at: refreshExpiresAt,
+      ...userRow
+    } = row;
+    return { sessionId, userId, refreshExpiresAt, userRow };
   }
 
   async findRefreshTokenState(digest: Buffer): Promise<RefreshTokenState | null> {

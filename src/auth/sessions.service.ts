@@ -75,18 +75,25 @@ export class SessionsService {
   /**
    * Spends a refresh token for a new pair. A spent token presented again revokes the whole
    * session, unless it comes within REFRESH_REUSE_GRACE of its first rotation (a client's
-   * concurrent retry), which gets a fresh pair of the same session instead.
+   * concurrent retry), which gets a fresh pair of the same session instead. The rotation also
+   * reads `userSelect` (see MeService.selectList) for the session's user, as `userRow`.
    */
-  async refresh(refreshToken: string): Promise<IssuedTokens> {
+  async refresh(
+    refreshToken: string,
+    userSelect: string,
+  ): Promise<IssuedTokens & { userRow?: Record<string, unknown> }> {
     const digest = tokenDigest(refreshToken);
     const nextToken = randomToken();
     const ttl = {
       normal: this.config.auth.refreshTokenTtlSeconds,
       remember: this.config.auth.refreshTokenTtlRememberSeconds,
     };
-    const rotated = await this.sessions.rotate(digest, tokenDigest(nextToken), ttl);
+    const rotated = await this.sessions.rotate(digest, tokenDigest(nextToken), ttl, userSelect);
     if (rotated) {
-      return this.tokens(rotated.userId, rotated.sessionId, nextToken, rotated.refreshExpiresAt);
+      return {
+        ...this.tokens(rotated.userId, rotated.sessionId, nextToken, rotated.refreshExpiresAt),
+        userRow: rotated.userRow,
+      };
     }
 
     const state = await this.sessions.findRefreshTokenState(digest);

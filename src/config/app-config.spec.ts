@@ -87,7 +87,7 @@ describe('loadConfig', () => {
       kind: 'postgres',
       url: 'postgres://u@h/db',
     });
-    expect(load({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(() => load({ TRUST_PROXY: '2' })).toThrow(/TRUST_PROXY: .*not a hop count/);
     expect(load({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).http.trustProxy).toEqual([
       '10.0.0.0/8',
       '127.0.0.1',

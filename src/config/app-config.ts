@@ -10,7 +10,7 @@ import { OAuthSettings, parseOAuthSettings } from './oauth-config';
 export type DatabaseMode =
   { kind: 'embedded'; dataDir: string } | { kind: 'memory' } | { kind: 'postgres'; url: string };
 
-export type TrustProxy = boolean | number | string[];
+export type TrustProxy = boolean | string[];
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {}
@@ -83,7 +83,6 @@ function describe(errors: ValidationError[]): string {
 function parseTrustProxy(value: string): TrustProxy {
   if (value === 'true') return true;
   if (value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((entry) => entry.trim());
 }
 

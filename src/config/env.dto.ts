@@ -92,9 +92,12 @@ export class EnvDto {
   })
   CORS_ORIGINS?: string;
 
-  /** `false`, `true`, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
-  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
-    message: 'must be true, false, a hop count or a list of proxy addresses',
+  /**
+   * `false`, `true`, or a comma-separated list of proxy addresses/CIDRs. Not a hop count: it
+   * cannot tell a proxy from a client that sends enough X-Forwarded-For entries itself.
+   */
+  @Matches(/^(?!\d+$)(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'must be true, false or a list of proxy addresses/CIDRs (not a hop count)',
   })
   TRUST_PROXY = 'false';
 

@@ -40,11 +40,17 @@ export class MembershipsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The user's membership with its organization, in one query (what the guard needs). */
+  /** One query (findOne with a relation would take two: it pages before it joins). */
   findWithOrganization(organizationId: string, userId: string): Promise<Membership | null> {
-    return this.dataSource.getRepository(Membership).findOne({
-      where: { organizationId, userId },
-      relations: { organization: true },
-    });
+    return this.dataSource
+      .getRepository(Membership)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.organization', 'o')
+      .where('m.organization_id = :organizationId AND m.user_id = :userId', {
+        organizationId,
+        userId,
+      })
+      .getOne();
   }
 
   exists(organizationId: string, userId: string, manager?: EntityManager): Promise<boolean> {
@@ -163,14 +169,13 @@ export class MembershipsRepository {
   }
 
   /** Every membership of a user, for `GET /users/me`. */
-  summariesOf(userId: string): Promise<MembershipSummaryRow[]> {
-    return this.dataSource.query<MembershipSummaryRow[]>(
-      `SELECT m.organization_id AS "organizationId", o.name, o.slug, m.role
+  /** A subquery: `summariesOf` as one JSON array, for the user whose id is `userIdColumn`. */
+  summariesJsonSelect(userIdColumn: string): string {
+    return `SELECT coalesce(json_agg(json_build_object(
+         'organizationId', m.organization_id, 'name', o.name, 'slug', o.slug, 'role', m.role)
+         ORDER BY m.joined_at, m.id), '[]'::json)
        FROM memberships m JOIN organizations o ON o.id = m.organization_id
-       WHERE m.user_id = $1
-       ORDER BY m.joined_at, m.id`,
-      [userId],
-    );
+       WHERE m.user_id = ${userIdColumn}`;
   }
 
   async organizationIdsOf(manager: EntityManager, userId: string): Promise<string[]> {

@@ -7,7 +7,7 @@ import { MeService } from '../users/me.service';
 import { UsersService } from '../users/users.service';
 import { MemberResponseDto, toMemberResponse } from './dto/member.dto';
 import { Membership } from './entities/membership.entity';
-import { MembershipsRepository } from './memberships.repository';
+import { MembershipSummaryRow, MembershipsRepository } from './memberships.repository';
 import { OrgAccessService } from './org-access.service';
 import { OrgActor, OrgAudit } from './org-audit';
 import { AssignableOrgRole, hasOrgRole } from './org-roles';
@@ -32,9 +32,10 @@ export class MembershipsService implements OnModuleInit {
 
   onModuleInit(): void {
     // GET /users/me lists the user's memberships.
-    this.me.contribute(async (user) => ({
-      memberships: await this.memberships.summariesOf(user.id),
-    }));
+    this.me.contribute({
+      select: this.memberships.summariesJsonSelect('u.id'),
+      read: (json) => ({ memberships: json as MembershipSummaryRow[] }),
+    });
   }
 
   async list(

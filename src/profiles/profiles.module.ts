@@ -24,8 +24,11 @@ export class ProfilesModule implements OnModuleInit {
   onModuleInit(): void {
     // Every path that creates a user (signup, CLI, social sign-in) gets a profile with it.
     this.users.onUserCreated((user, manager) => this.profiles.createDefault(user.id, manager));
-    this.me.contribute(async (user) => ({
-      profile: { ...(await this.profiles.describe(user.id)) },
-    }));
+    this.me.contribute({
+      select: this.profiles.jsonOfUserSelect('u.id'),
+      read: async (json, user) => ({
+        profile: { ...(await this.profiles.describeLoaded(user.id, json)) },
+      }),
+    });
   }
 }

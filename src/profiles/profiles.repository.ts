@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { JsonRow, jsonRowOf } from '../database/json-row';
 import { Profile } from './profile.entity';
 
 export type ProfileChanges = Partial<
@@ -18,7 +19,20 @@ export type ProfileChanges = Partial<
 
 @Injectable()
 export class ProfilesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly jsonRow: JsonRow<Profile>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.jsonRow = jsonRowOf(dataSource, Profile);
+  }
+
+  /** A subquery: the profile of the user whose id is `userIdColumn`, as JSON (or NULL). */
+  jsonSelect(userIdColumn: string): string {
+    return `SELECT ${this.jsonRow.select('p')} FROM profiles p WHERE p.user_id = ${userIdColumn}`;
+  }
+
+  fromJson(json: unknown): Profile {
+    return this.jsonRow.read(json as Record<string, unknown>);
+  }
 
   private repo(manager?: EntityManager) {
     return (manager ?? this.dataSource.manager).getRepository(Profile);

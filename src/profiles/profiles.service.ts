@@ -30,6 +30,16 @@ export class ProfilesService {
     return this.toResponse(await this.load(userId));
   }
 
+  /** The profile as JSON, selected inside another query over the user (see `/users/me`). */
+  jsonOfUserSelect(userIdColumn: string): string {
+    return this.profiles.jsonSelect(userIdColumn);
+  }
+
+  /** From `jsonOfUserSelect`'s value; a user without a profile (older data) gets one now. */
+  async describeLoaded(userId: string, json: unknown): Promise<ProfileResponseDto> {
+    return json ? this.toResponse(this.profiles.fromJson(json)) : this.describe(userId);
+  }
+
   async update(userId: string, input: ProfileUpdateDto): Promise<ProfileResponseDto> {
     await this.load(userId);
     const changes: ProfileChanges = {};

@@ -18,6 +18,11 @@ export class MfaRepository {
     return this.manager(manager).findOneBy(UserMfa, { userId });
   }
 
+  /** A subquery: whether the user whose id is `userIdColumn` has 2FA on. */
+  enabledSelect(userIdColumn: string): string {
+    return `SELECT EXISTS (SELECT 1 FROM user_mfa WHERE user_id = ${userIdColumn} AND enabled_at IS NOT NULL)`;
+  }
+
   async isEnabled(userId: string): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
       'SELECT 1 FROM user_mfa WHERE user_id = $1 AND enabled_at IS NOT NULL',

@@ -65,7 +65,10 @@ export class MfaService implements SecondFactor, OnModuleInit {
 
   onModuleInit(): void {
     this.auth.useSecondFactor(this);
-    this.me.contribute(async (user) => ({ mfaEnabled: await this.mfa.isEnabled(user.id) }));
+    this.me.contribute({
+      select: this.mfa.enabledSelect('u.id'),
+      read: (enabled) => ({ mfaEnabled: enabled === true }),
+    });
   }
 
   isEnabled(userId: string): Promise<boolean> {

@@ -1,0 +1,119 @@
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { addMember, createOrganization, createUser, login } from './support/factories';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * What the hot paths cost the database, counted at TypeORM's query runner (the real queries
+ * still run). Background jobs (revocation and key polls, the outbox, usage flushes) query on
+ * their own clock, so each check counts only statements on the tables its route reads.
+ */
+describe('database work per request', () => {
+  let t: TestApp;
+  let statements: string[];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const query = PostgresQueryRunner.prototype.query;
+    jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (
+      this: PostgresQueryRunner,
+      ...args: Parameters<typeof query>
+    ) {
+      statements?.push(args[0]);
+      return query.apply(this, args);
+    });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await t.close();
+  });
+
+  /** The statements run while `work` runs that name one of `tables`. */
+  async function statementsDuring(tables: string[], work: () => Promise<unknown>) {
+    statements = [];
+    await work();
+    const touching = new RegExp(`\\b(${tables.join('|')})\\b`);
+    return statements.filter((sql) => touching.test(sql));
+  }
+
+  it('whoami with an access token: no query once the token is known', async () => {
+    const { user, password } = await createUser(t);
+    const { accessToken } = await login(t, user.email, password);
+    expect((await t.request('GET', '/api/v1/whoami', { token: accessToken })).status).toBe(200);
+    const run = await statementsDuring(['users', 'sessions'], async () => {
+      for (let i = 0; i < 20; i++) {
+        expect((await t.request('GET', '/api/v1/whoami', { token: accessToken })).status).toBe(200);
+      }
+    });
+    expect(run).toEqual([]);
+  });
+
+  it('whoami with an API key: no lookup of the key or its organization once known', async () => {
+    const { user, password } = await createUser(t);
+    const { accessToken } = await login(t, user.email, password);
+    const org = await createOrganization(t, user.id);
+    const created = await t.request('POST', `/api/v1/organizations/${org.id}/api-keys`, {
+      token: accessToken,
+      body: { name: 'counted' },
+    });
+    const headers = { 'x-api-key': created.body.key as string };
+    expect((await t.request('GET', '/api/v1/whoami', { headers })).status).toBe(200);
+    const run = await statementsDuring(['token_digest', 'organizations'], async () => {
+      for (let i = 0; i < 20; i++) {
+        expect((await t.request('GET', '/api/v1/whoami', { headers })).status).toBe(200);
+      }
+    });
+    expect(run).toEqual([]);
+  });
+
+  it('GET /users/me: one query for the user, profile, 2FA and memberships', async () => {
+    const { user, password } = await createUser(t);
+    const { accessToken } = await login(t, user.email, password);
+    await createOrganization(t, user.id);
+    let body: Record<string, unknown> = {};
+    const run = await statementsDuring(
+      ['users', 'profiles', 'memberships', 'user_mfa'],
+      async () => {
+        const res = await t.request('GET', '/api/v1/users/me', { token: accessToken });
+        expect(res.status).toBe(200);
+        body = res.body;
+      },
+    );
+    expect(run).toHaveLength(1);
+    expect(body).toMatchObject({
+      id: user.id,
+      mfaEnabled: false,
+      profile: { timezone: 'UTC' },
+      memberships: [expect.objectContaining({ role: 'owner' })],
+    });
+  });
+
+  it('GET members: one query for access and one for the page, whatever the page size', async () => {
+    const { user: owner, password } = await createUser(t);
+    const { accessToken } = await login(t, owner.email, password);
+    const org = await createOrganization(t, owner.id);
+    for (let i = 0; i < 5; i++) {
+      await addMember(t, org.id, (await createUser(t)).user.id, 'member');
+    }
+    const run = await statementsDuring(['memberships', 'users', 'organizations'], async () => {
+      const res = await t.request('GET', `/api/v1/organizations/${org.id}/members`, {
+        token: accessToken,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.items).toHaveLength(6);
+    });
+    expect(run).toHaveLength(2);
+  });
+
+  it('POST /auth/refresh: the rotation and the user in one statement', async () => {
+    const { user, password } = await createUser(t);
+    const { refreshToken } = await login(t, user.email, password);
+    let body: Record<string, unknown> = {};
+    const run = await statementsDuring(['refresh_tokens', 'users', 'profiles'], async () => {
+      const res = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+      expect(res.status).toBe(200);
+      body = res.body;
+    });
+    expect(run).toHaveLength(1);
+    expect(body).toMatchObject({ user: { id: user.id, profile: { locale: 'en' } } });
+  });
+});
