@@ -1,10 +1,9 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { Client } from 'pg';
 import { addMember, createOrganization, createUser, login } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * What the hot paths cost the database, counted at TypeORM's query runner (the real queries
- * still run). Background jobs (revocation and key polls, the outbox, usage flushes) query on
+ * What the hot paths cost the database, counted at pg's client (the real queries still run). Background jobs (revocation and key polls, the outbox, usage flushes) query on
  * their own clock, so each check counts only statements on the tables its route reads.
  */
 describe('database work per request', () => {
@@ -13,14 +12,17 @@ describe('database work per request', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const query = PostgresQueryRunner.prototype.query;
-    jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (
-      this: PostgresQueryRunner,
-      ...args: Parameters<typeof query>
-    ) {
-      statements?.push(args[0]);
+    // pg's client: both TypeORM and the prepared hot statements (HotQueries) go through it.
+    const query = Client.prototype.query as (...args: unknown[]) => unknown;
+    const counting = function (this: Client, ...args: unknown[]): unknown {
+      const [first] = args;
+      const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
+      if (text !== undefined) statements?.push(text);
       return query.apply(this, args);
-    });
+    };
+    jest
+      .spyOn(Client.prototype, 'query')
+      .mockImplementation(counting as unknown as typeof Client.prototype.query);
   });
   afterAll(async () => {
     jest.restoreAllMocks();

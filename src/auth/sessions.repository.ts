@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { HotQueries } from '../database/hot-queries';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { Session } from './entities/session.entity';
 
@@ -25,7 +26,10 @@ export interface RefreshTokenState {
 /** Every query about sessions and their refresh tokens, named by intent. */
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotQueries: HotQueries,
+  ) {}
 
   async createWithRefreshToken(
     session: Pick<Session, 'userId' | 'rememberMe' | 'userAgent' | 'ip' | 'expiresAt'>,
@@ -58,9 +62,10 @@ export class SessionsRepository {
     ttlSeconds: { normal: number; remember: number },
     userSelect: string,
   ): Promise<RotatedRefresh | null> {
-    const rows = await this.dataSource.query<
-      Array<{ session_id: string; user_id: string; expires_at: Date } & Record<string, unknown>>
+    const rows = await this.hotQueries.query<
+      { session_id: string; user_id: string; expires_at: Date } & Record<string, unknown>
     >(
+      'refresh_rotate',
       `WITH spent AS (
          UPDATE refresh_tokens rt SET spent_at = now()
          FROM sessions s

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseEndpoint } from './database-endpoint';
+import { HotQueries } from './hot-queries';
 import { runMigrations } from './migrator';
 
 export const DATABASE_ROLE = Symbol('DATABASE_ROLE');
@@ -69,8 +70,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: DATABASE_ROLE, useValue: options.role }],
-      exports: [endpointModule, DATABASE_ROLE],
+      providers: [{ provide: DATABASE_ROLE, useValue: options.role }, HotQueries],
+      exports: [endpointModule, DATABASE_ROLE, HotQueries],
     };
   }
 }

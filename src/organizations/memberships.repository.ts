@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset';
+import { HotQueries } from '../database/hot-queries';
+import { JsonRow, jsonRowOf } from '../database/json-row';
 import { User } from '../users/user.entity';
 import { Membership } from './entities/membership.entity';
 import { Organization, SubscriptionTier } from './entities/organization.entity';
@@ -37,20 +39,35 @@ export interface MembershipSummaryRow {
 /** Queries about memberships, named by intent. */
 @Injectable()
 export class MembershipsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly membershipRow: JsonRow<Membership>;
+  private readonly organizationRow: JsonRow<Organization>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotQueries: HotQueries,
+  ) {
+    this.membershipRow = jsonRowOf(dataSource, Membership);
+    this.organizationRow = jsonRowOf(dataSource, Organization);
+  }
 
   /** The user's membership with its organization, in one query (what the guard needs). */
-  /** One query (findOne with a relation would take two: it pages before it joins). */
-  findWithOrganization(organizationId: string, userId: string): Promise<Membership | null> {
-    return this.dataSource
-      .getRepository(Membership)
-      .createQueryBuilder('m')
-      .innerJoinAndSelect('m.organization', 'o')
-      .where('m.organization_id = :organizationId AND m.user_id = :userId', {
-        organizationId,
-        userId,
-      })
-      .getOne();
+  /** The membership with its organization, in one (prepared) query. */
+  async findWithOrganization(organizationId: string, userId: string): Promise<Membership | null> {
+    const rows = await this.hotQueries.query<{
+      membership: Record<string, unknown>;
+      organization: Record<string, unknown>;
+    }>(
+      'membership_with_organization',
+      `SELECT ${this.membershipRow.select('m')} AS membership,
+              ${this.organizationRow.select('o')} AS organization
+       FROM memberships m JOIN organizations o ON o.id = m.organization_id
+       WHERE m.organization_id = $1 AND m.user_id = $2`,
+      [organizationId, userId],
+    );
+    if (!rows[0]) return null;
+    const membership = this.membershipRow.read(rows[0].membership);
+    membership.organization = this.organizationRow.read(rows[0].organization);
+    return membership;
   }
 
   exists(organizationId: string, userId: string, manager?: EntityManager): Promise<boolean> {
@@ -113,9 +130,8 @@ export class MembershipsRepository {
     limit: number,
     after: KeysetPosition | null,
   ): Promise<MemberRow[]> {
-    const rows = await this.dataSource.query<
-      Array<Omit<MemberRow, 'cursorAt'> & { cursorAt: string }>
-    >(
+    const rows = await this.hotQueries.query<Omit<MemberRow, 'cursorAt'> & { cursorAt: string }>(
+      'organization_members_page',
       `SELECT m.id AS "membershipId", m.user_id AS "userId", u.email, u.name, u.username,
               m.role, m.joined_at AS "joinedAt", ${cursorTimestampSql('m.joined_at')} AS "cursorAt"
        FROM memberships m JOIN users u ON u.id = m.user_id

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
+import { HotQueries } from '../database/hot-queries';
 import { JsonRow, jsonRowOf } from '../database/json-row';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UserUpdateDto } from './dto/user-update.dto';
@@ -27,7 +28,8 @@ export class MeService {
   private query?: string;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
+    private readonly hotQueries: HotQueries,
     private readonly users: UsersService,
   ) {
     this.userRow = jsonRowOf(dataSource, User);
@@ -52,7 +54,8 @@ export class MeService {
   }
 
   async describe(userId: string): Promise<UserResponseDto> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.hotQueries.query<Record<string, unknown>>(
+      'users_me',
       `SELECT ${this.selectList} FROM users u WHERE u.id = $1`,
       [userId],
     );
