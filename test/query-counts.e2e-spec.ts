@@ -9,23 +9,22 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('database work per request', () => {
   let t: TestApp;
   let statements: string[];
+  const originalQuery = Client.prototype.query;
 
   beforeAll(async () => {
     t = await startTestApp();
     // pg's client: both TypeORM and the prepared hot statements (HotQueries) go through it.
-    const query = Client.prototype.query as (...args: unknown[]) => unknown;
+    const query = originalQuery as (...args: unknown[]) => unknown;
     const counting = function (this: Client, ...args: unknown[]): unknown {
       const [first] = args;
       const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
       if (text !== undefined) statements?.push(text);
       return query.apply(this, args);
     };
-    jest
-      .spyOn(Client.prototype, 'query')
-      .mockImplementation(counting as unknown as typeof Client.prototype.query);
+    Object.defineProperty(Client.prototype, 'query', { value: counting, configurable: true });
   });
   afterAll(async () => {
-    jest.restoreAllMocks();
+    Object.defineProperty(Client.prototype, 'query', { value: originalQuery, configurable: true });
     await t.close();
   });
 
