@@ -2,8 +2,9 @@
 // The 100% baseline of `npm run bench`: the smallest NestJS + Fastify app, one GET route
 // answering `{ ok: true }`. Same framework and adapter as the service, none of its work.
 // Usage: PORT=3999 HOST=127.0.0.1 node bench/bare-server.js  →  GET /  →  {"ok":true}
+// (and POST / with a JSON body, the reference for the service's POST scenarios)
 require('reflect-metadata');
-const { Controller, Get, Module } = require('@nestjs/common');
+const { Body, Controller, Get, HttpCode, Module, Post } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 
@@ -12,6 +13,11 @@ class BareController {
   ok() {
     return { ok: true };
   }
+
+  /** A reference for the POST scenarios: what a JSON body costs before any work on it. */
+  echo(body) {
+    return { ok: true, length: JSON.stringify(body ?? null).length };
+  }
 }
 Reflect.decorate(
   [Get()],
@@ -19,6 +25,13 @@ Reflect.decorate(
   'ok',
   Object.getOwnPropertyDescriptor(BareController.prototype, 'ok'),
 );
+Reflect.decorate(
+  [Post(), HttpCode(200)],
+  BareController.prototype,
+  'echo',
+  Object.getOwnPropertyDescriptor(BareController.prototype, 'echo'),
+);
+Body()(BareController.prototype, 'echo', 0);
 Reflect.decorate([Controller()], BareController);
 
 class BareModule {}

@@ -559,7 +559,19 @@ async function measureBaseline() {
     const startupMs = await waitUntilOk(proc, `http://127.0.0.1:${port}/`, started);
     const scenario = { request: () => ({ method: 'GET', path: '/' }) };
     const result = await measure(`http://127.0.0.1:${port}`, scenario, proc.child.pid);
-    return { ...result, startupMs, rssAfterMb: rssMb(proc.child.pid) };
+    const rssAfterMb = rssMb(proc.child.pid);
+    // Not a target's 100%: shows what a JSON body alone costs the framework (POST rows).
+    const post = await measure(
+      `http://127.0.0.1:${port}`,
+      { request: () => jsonRequest('POST', '/', {}, { key: 'gk_reference' }) },
+      proc.child.pid,
+    );
+    return {
+      ...result,
+      startupMs,
+      rssAfterMb,
+      post: { ...post, rssAfterMb: rssMb(proc.child.pid) },
+    };
   } finally {
     await stopProcess(proc);
   }
@@ -689,7 +701,7 @@ async function main() {
   log('baseline: bare NestJS + Fastify GET');
   report.baseline = await measureBaseline();
   const baseRps = report.baseline.rps;
-  let failed = report.baseline.errors > 0;
+  let failed = report.baseline.errors > 0 || report.baseline.post.errors > 0;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const port = await freePort();
@@ -1012,6 +1024,23 @@ function print(report) {
       '100%',
       fmt.pct(base.serverBusyPct),
       `- → ${fmt.mb(base.rssAfterMb)}`,
+      '-',
+      '-',
+      '-',
+      '',
+    ],
+    [
+      'reference: bare Nest+Fastify POST',
+      fmt.int(base.post.rps),
+      fmt.ms(base.post.p50),
+      fmt.ms(base.post.p99),
+      base.post.errors,
+      base.post.non2xx,
+      fmt.pct((base.post.rps / base.rps) * 100),
+      fmt.int(base.post.cpuMicrosPerRequest),
+      fmt.pct((base.cpuMicrosPerRequest / base.post.cpuMicrosPerRequest) * 100),
+      fmt.pct(base.post.serverBusyPct),
+      `- → ${fmt.mb(base.post.rssAfterMb)}`,
       '-',
       '-',
       '-',
