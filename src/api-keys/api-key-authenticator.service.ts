@@ -41,6 +41,7 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
   /** digest (hex) → key, or null for a digest known not to exist. */
   private readonly byDigest = new Map<string, LiveApiKey | null>();
   private readonly organizations = new Map<string, OrganizationSummary & { loadedAt: number }>();
+  private readonly organizationLoads = new Map<string, Promise<OrganizationSummary>>();
   private lastChange = new Date();
   private timer?: NodeJS.Timeout;
 
@@ -90,14 +91,37 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
     return live;
   }
 
+  /**
+   * Name, slug and quota of a key's organization, at most a few seconds old. A stale entry
+   * still answers while one background read (shared by concurrent callers) renews it.
+   */
   async organization(id: string): Promise<OrganizationSummary> {
     const cached = this.organizations.get(id);
-    if (cached && Date.now() - cached.loadedAt < ORGANIZATION_TTL_MS) return cached;
-    const summary = await this.repository.findOrganizationSummary(id);
-    if (!summary) throw new Error(`Organization ${id} of an API key is gone`);
-    const entry = { ...summary, loadedAt: Date.now() };
-    this.organizations.set(id, entry);
-    return entry;
+    if (!cached) return this.loadOrganization(id);
+    if (Date.now() - cached.loadedAt >= ORGANIZATION_TTL_MS) {
+      void this.loadOrganization(id).catch((error: Error) =>
+        this.logger.warn(`Could not reload organization ${id}: ${error.message}`),
+      );
+    }
+    return cached;
+  }
+
+  private loadOrganization(id: string): Promise<OrganizationSummary> {
+    let loading = this.organizationLoads.get(id);
+    if (!loading) {
+      loading = (async () => {
+        const summary = await this.repository.findOrganizationSummary(id);
+        if (!summary) {
+          this.organizations.delete(id);
+          throw new Error(`Organization ${id} of an API key is gone`);
+        }
+        const entry = { ...summary, loadedAt: Date.now() };
+        this.organizations.set(id, entry);
+        return entry;
+      })().finally(() => this.organizationLoads.delete(id));
+      this.organizationLoads.set(id, loading);
+    }
+    return loading;
   }
 
   /** After a change is committed: this instance now, the others by notice. */

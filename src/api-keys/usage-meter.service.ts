@@ -48,6 +48,7 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
   private pending = new Map<string, UsageIncrement>();
   private readonly pendingByOrganization = new Map<string, number>();
   private readonly months = new Map<string, MonthUsage>();
+  private readonly refreshing = new Map<string, Promise<MonthUsage>>();
   private timer?: NodeJS.Timeout;
   /** Flushes and quota refreshes run one at a time. */
   private queue: Promise<void> = Promise.resolve();
@@ -110,9 +111,25 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
   async monthlyUsed(organizationId: string, day = utcDay()): Promise<number> {
     const month = monthStartOf(day);
     let usage = this.months.get(organizationId);
-    if (!usage || usage.month !== month || Date.now() - usage.refreshedAt > QUOTA_REFRESH_MS) {
+    if (!usage || usage.month !== month) {
+      usage = await this.refreshMonth(organizationId, month);
+    } else if (Date.now() - usage.refreshedAt > QUOTA_REFRESH_MS) {
+      // Stale but of this month: answer from it and refresh in the background, so requests
+      // never queue behind the read (the figure is a few seconds old either way).
+      void this.refreshMonth(organizationId, month).catch((error: Error) =>
+        this.logger.warn(`Could not refresh the monthly usage: ${error.message}`),
+      );
+    }
+    return usage.stored + (this.pendingByOrganization.get(organizationId) ?? 0);
+  }
+
+  /** One read per organization at a time: concurrent callers share it. */
+  private refreshMonth(organizationId: string, month: string): Promise<MonthUsage> {
+    const key = `${organizationId}|${month}`;
+    let refresh = this.refreshing.get(key);
+    if (!refresh) {
       // Serialized with flushes, so a batch is never counted twice or missed.
-      usage = await this.serialize(async () => {
+      refresh = this.serialize(async () => {
         const fresh = {
           month,
           stored: await this.repository.monthlyUsage(organizationId, month),
@@ -120,9 +137,10 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
         };
         this.months.set(organizationId, fresh);
         return fresh;
-      });
+      }).finally(() => this.refreshing.delete(key));
+      this.refreshing.set(key, refresh);
     }
-    return usage.stored + (this.pendingByOrganization.get(organizationId) ?? 0);
+    return refresh;
   }
 
   /** Writes the counted requests; the next batch starts empty at once. */
