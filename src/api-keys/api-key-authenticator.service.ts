@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SharedState } from '../common/shared-state/shared-state';
+import { SingleFlight } from '../common/single-flight';
 import { tokenDigestHex } from '../common/crypto/tokens';
 import { DATABASE_ROLE, DatabaseRole } from '../database/database.module';
 import { isWellFormedApiKey } from './api-key-format';
@@ -41,7 +42,7 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
   /** digest (hex) → key, or null for a digest known not to exist. */
   private readonly byDigest = new Map<string, LiveApiKey | null>();
   private readonly organizations = new Map<string, OrganizationSummary & { loadedAt: number }>();
-  private readonly organizationLoads = new Map<string, Promise<OrganizationSummary>>();
+  private readonly organizationLoads = new SingleFlight<string, OrganizationSummary>();
   private lastChange = new Date();
   private timer?: NodeJS.Timeout;
 
@@ -107,21 +108,16 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
   }
 
   private loadOrganization(id: string): Promise<OrganizationSummary> {
-    let loading = this.organizationLoads.get(id);
-    if (!loading) {
-      loading = (async () => {
-        const summary = await this.repository.findOrganizationSummary(id);
-        if (!summary) {
-          this.organizations.delete(id);
-          throw new Error(`Organization ${id} of an API key is gone`);
-        }
-        const entry = { ...summary, loadedAt: Date.now() };
-        this.organizations.set(id, entry);
-        return entry;
-      })().finally(() => this.organizationLoads.delete(id));
-      this.organizationLoads.set(id, loading);
-    }
-    return loading;
+    return this.organizationLoads.run(id, async () => {
+      const summary = await this.repository.findOrganizationSummary(id);
+      if (!summary) {
+        this.organizations.delete(id);
+        throw new Error(`Organization ${id} of an API key is gone`);
+      }
+      const entry = { ...summary, loadedAt: Date.now() };
+      this.organizations.set(id, entry);
+      return entry;
+    });
   }
 
   /** After a change is committed: this instance now, the others by notice. */

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { SharedState } from '../common/shared-state/shared-state';
+import { SingleFlight } from '../common/single-flight';
 import { DATABASE_ROLE, DatabaseRole } from '../database/database.module';
 import { ApiKeysRepository, UsageIncrement } from './api-keys.repository';
 
@@ -48,7 +49,7 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
   private pending = new Map<string, UsageIncrement>();
   private readonly pendingByOrganization = new Map<string, number>();
   private readonly months = new Map<string, MonthUsage>();
-  private readonly refreshing = new Map<string, Promise<MonthUsage>>();
+  private readonly refreshing = new SingleFlight<string, MonthUsage>();
   private timer?: NodeJS.Timeout;
   /** Flushes and quota refreshes run one at a time. */
   private queue: Promise<void> = Promise.resolve();
@@ -125,11 +126,9 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** One read per organization at a time: concurrent callers share it. */
   private refreshMonth(organizationId: string, month: string): Promise<MonthUsage> {
-    const key = `${organizationId}|${month}`;
-    let refresh = this.refreshing.get(key);
-    if (!refresh) {
-      // Serialized with flushes, so a batch is never counted twice or missed.
-      refresh = this.serialize(async () => {
+    // Serialized with flushes, so a batch is never counted twice or missed.
+    return this.refreshing.run(`${organizationId}|${month}`, () =>
+      this.serialize(async () => {
         const fresh = {
           month,
           stored: await this.repository.monthlyUsage(organizationId, month),
@@ -137,10 +136,8 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
         };
         this.months.set(organizationId, fresh);
         return fresh;
-      }).finally(() => this.refreshing.delete(key));
-      this.refreshing.set(key, refresh);
-    }
-    return refresh;
+      }),
+    );
   }
 
   /** Writes the counted requests; the next batch starts empty at once. */
