@@ -287,6 +287,7 @@ const PROFILE_DIR = options.cpuProf ? mkdtempSync(join(tmpdir(), 'gatehouse-benc
 async function startService(env, label) {
   const nodeArgs = [];
   if (PROFILE_DIR) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
+  if (process.env.BENCH_TRACE_GC) nodeArgs.push('--trace-gc');
   nodeArgs.push('dist/main.js');
   const started = performance.now();
   const proc = spawnNode(

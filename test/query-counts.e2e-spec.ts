@@ -9,6 +9,7 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('database work per request', () => {
   let t: TestApp;
   let statements: string[];
+  let lastValues: unknown[] | undefined;
   const originalQuery = Client.prototype.query;
 
   beforeAll(async () => {
@@ -19,6 +20,10 @@ describe('database work per request', () => {
       const [first] = args;
       const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
       if (text !== undefined) statements?.push(text);
+      lastValues =
+        typeof first === 'string'
+          ? (args[1] as unknown[])
+          : (first as { values?: unknown[] })?.values;
       return query.apply(this, args);
     };
     Object.defineProperty(Client.prototype, 'query', { value: counting, configurable: true });
@@ -116,5 +121,35 @@ describe('database work per request', () => {
     });
     expect(run).toHaveLength(1);
     expect(body).toMatchObject({ user: { id: user.id, profile: { locale: 'en' } } });
+  });
+
+  it('POST /auth/refresh: reads its one session by key, even on statistics of a small table', async () => {
+    const { user, password } = await createUser(t);
+    const { refreshToken } = await login(t, user.email, password);
+    // Statistics taken when nearly every session was revoked; then many live ones arrive
+    // (without autovacuum, as on the embedded database, nothing analyzes them).
+    const addSessions = (count: number, revoked: boolean) =>
+      t.dataSource.query(
+        `INSERT INTO sessions (user_id, last_used_at, expires_at, revoked_at)
+         SELECT $1, now(), now() + interval '1 day', ${revoked ? 'now()' : 'NULL'}
+         FROM generate_series(1, ${count})`,
+        [user.id],
+      );
+    await addSessions(500, true);
+    await t.dataSource.query('ANALYZE sessions');
+    await addSessions(2000, false);
+    let values: unknown[] | undefined;
+    const [rotation] = await statementsDuring(['refresh_tokens'], async () => {
+      const res = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+      expect(res.status).toBe(200);
+      values = lastValues;
+    });
+    const [{ 'QUERY PLAN': plan }] = await t.dataSource.query<[{ 'QUERY PLAN': unknown }]>(
+      `EXPLAIN (FORMAT JSON) ${rotation}`,
+      values,
+    );
+    const sessionScans = JSON.stringify(plan).match(/\{[^{}]*"Relation Name":"sessions"[^{}]*\}/g);
+    expect(sessionScans).not.toBeNull();
+    for (const scan of sessionScans!) expect(scan).toMatch(/"Index Name":"PK_/);
   });
 });

@@ -25,6 +25,10 @@ export class DatabaseEndpoint {
     return new DatabaseEndpoint({ socketDir: embedded.socketDir }, embedded);
   }
 
+  get isEmbedded(): boolean {
+    return this.embedded !== null;
+  }
+
   async close(): Promise<void> {
     await this.embedded?.close();
   }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseEndpoint } from './database-endpoint';
+import { EmbeddedMaintenance } from './embedded-maintenance';
 import { HotQueries } from './hot-queries';
 import { runMigrations } from './migrator';
 
@@ -70,7 +71,11 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: DATABASE_ROLE, useValue: options.role }, HotQueries],
+      providers: [
+        { provide: DATABASE_ROLE, useValue: options.role },
+        HotQueries,
+        ...(options.role === 'service' ? [EmbeddedMaintenance] : []),
+      ],
       exports: [endpointModule, DATABASE_ROLE, HotQueries],
     };
   }

@@ -12,7 +12,9 @@ import { User } from '../../users/user.entity';
 /** A login: the family of refresh tokens it has issued, and the access tokens naming it (`sid`). */
 @Entity('sessions')
 @Index('IDX_sessions_user', ['userId'])
-@Index('IDX_sessions_revoked_at', ['revokedAt'])
+// Partial: only the revocation poll reads it (`revoked_at > $since`). A full index let the
+// planner, on stale statistics, fetch every live session (`revoked_at IS NULL`) for one refresh.
+@Index('IDX_sessions_revoked_at', ['revokedAt'], { where: '"revoked_at" IS NOT NULL' })
 export class Session {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
