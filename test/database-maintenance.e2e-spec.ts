@@ -28,8 +28,6 @@ describe('embedded database maintenance', () => {
   });
 
   it('is scheduled only on the embedded database', () => {
-    const scheduled = (t.app.get(EmbeddedMaintenance) as unknown as { timer?: NodeJS.Timeout })
-      .timer;
-    expect(scheduled !== undefined).toBe(!process.env.TEST_DATABASE_URL);
+    expect(t.app.get(EmbeddedMaintenance).isScheduled).toBe(!process.env.TEST_DATABASE_URL);
   });
 });

@@ -32,6 +32,11 @@ export class EmbeddedMaintenance implements OnApplicationBootstrap, BeforeApplic
     this.schedule(FIRST_RUN_AFTER_MS);
   }
 
+  /** Whether passes are scheduled: on the embedded database, until shutdown. */
+  get isScheduled(): boolean {
+    return this.timer !== undefined && !this.stopped;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
