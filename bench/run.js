@@ -12,6 +12,8 @@
  *             directory when the service stops, and the harness prints one
  *             `node bench/profile-top.js …` command per scenario to read it.
  *
+ * BENCH_SERVICE_NODE_OPTIONS, when set, becomes the service's NODE_OPTIONS (e.g. `--trace-gc`).
+ *
  * The service gets PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, else the
  * embedded database in a temporary DATA_DIR. It must be a database the harness may write
  * to: users, an organization and API keys are created through the API (and one superuser
@@ -268,6 +270,9 @@ function serviceEnv(port, dataDir) {
     LOG_LEVEL: 'warn',
     EMAIL_VERIFICATION: 'optional',
   };
+  if (process.env.BENCH_SERVICE_NODE_OPTIONS) {
+    env.NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS;
+  }
   if (process.env.DATABASE_URL) {
     env.DATABASE_URL = process.env.DATABASE_URL;
     // A server database outlives this run: its signing keys are sealed with APP_SECRET, so
@@ -287,7 +292,6 @@ const PROFILE_DIR = options.cpuProf ? mkdtempSync(join(tmpdir(), 'gatehouse-benc
 async function startService(env, label) {
   const nodeArgs = [];
   if (PROFILE_DIR) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
-  if (process.env.BENCH_TRACE_GC) nodeArgs.push('--trace-gc');
   nodeArgs.push('dist/main.js');
   const started = performance.now();
   const proc = spawnNode(
