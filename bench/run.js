@@ -8,7 +8,7 @@
  * --quick     CI smoke: 1 s warm-up and 1 run of 2 s per scenario; exits 1 on connection
  *             errors or timeouts (never on speed).
  * --only      run only these scenarios (keys as in the table's first column).
- * --cpu-prof  start the service with `node --cpu-prof`; the profile is written to a temporary
+ * --cpu-prof  start the service with `bin/serve --cpu-prof`; the profile is written to a temporary
  *             directory when the service stops, and the harness prints one
  *             `node bench/profile-top.js …` command per scenario to read it.
  *
@@ -183,10 +183,14 @@ if (PIN) {
 const children = new Set();
 
 function spawnNode(name, nodeArgs, env, logPath) {
+  return spawnOnServerCore(name, process.execPath, nodeArgs, env, logPath);
+}
+
+function spawnOnServerCore(name, program, args, env, logPath) {
   const [command, argv] = PIN
-    ? ['taskset', ['-c', String(PIN.server), process.execPath, ...nodeArgs]]
-    : [process.execPath, nodeArgs];
-  // taskset execs node in place: the child's pid is the server's pid.
+    ? ['taskset', ['-c', String(PIN.server), program, ...args]]
+    : [program, args];
+  // taskset (and bin/serve) exec node in place: the child's pid is the server's pid.
   const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = [];
   let file = null; // created on the first output: a quiet server leaves no empty log
@@ -289,14 +293,13 @@ function serviceEnv(port, dataDir) {
 
 const PROFILE_DIR = options.cpuProf ? mkdtempSync(join(tmpdir(), 'gatehouse-bench-prof-')) : null;
 
+/** Started as `npm start` starts it (bin/serve: the same Node and malloc settings). */
 async function startService(env, label) {
-  const nodeArgs = [];
-  if (PROFILE_DIR) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
-  nodeArgs.push('dist/main.js');
   const started = performance.now();
-  const proc = spawnNode(
+  const proc = spawnOnServerCore(
     `service (${label})`,
-    nodeArgs,
+    join(ROOT, 'bin/serve'),
+    PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
     env,
     join(RESULTS_DIR, `${STAMP}-service-${label}.log`),
   );

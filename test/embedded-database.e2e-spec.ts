@@ -77,4 +77,31 @@ describe('start-up checks', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('migrate');
   });
+
+  /** What the service process runs with: its command line and environment, from /proc. */
+  function launched(pid: number) {
+    const read = (file: string) => readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\0');
+    return { argv: read('cmdline'), env: read('environ') };
+  }
+
+  it('is started by bin/serve (npm start) with its memory settings, in the same process', async () => {
+    const service = await startService({ DATA_DIR: dataDir });
+    const { argv, env } = launched(service.child.pid!);
+    expect(await service.stop()).toBe(0);
+    expect(argv).toContain('--max-old-space-size=512');
+    expect(argv.some((arg) => arg.endsWith('dist/main.js'))).toBe(true);
+    expect(env).toContain('MALLOC_ARENA_MAX=2');
+  });
+
+  it('leaves the heap limit to NODE_OPTIONS when it sets one', async () => {
+    const service = await startService({
+      DATA_DIR: dataDir,
+      NODE_OPTIONS: '--max-old-space-size=300',
+      MALLOC_ARENA_MAX: '4',
+    });
+    const { argv, env } = launched(service.child.pid!);
+    expect(await service.stop()).toBe(0);
+    expect(argv.filter((arg) => arg.startsWith('--max-old-space-size'))).toEqual([]);
+    expect(env).toContain('MALLOC_ARENA_MAX=4');
+  });
 });

@@ -59,10 +59,10 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `node dist/main.js` and waits until /health/ready answers 200. */
+/** Starts the built service as `npm start` does (bin/serve) and waits for /health/ready. */
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+  const child = spawn(join(ROOT, 'bin', 'serve'), [], {
     env: baseEnv({ HOST: '127.0.0.1', PORT: String(port), ...env }),
     cwd: ROOT,
   });
