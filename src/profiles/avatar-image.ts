@@ -1,5 +1,5 @@
 import { fromBuffer } from 'file-type';
-import sharp, { Metadata, SharpOptions } from 'sharp';
+import type { Metadata, SharpOptions } from 'sharp';
 import { AppException } from '../common/errors/app.exception';
 
 export const AVATAR_SIZE = 256;
@@ -52,6 +52,8 @@ export async function renderAvatar(upload: Buffer): Promise<Buffer> {
     );
   }
 
+  // Loaded on first upload rather than at start (libvips is a large native module).
+  const { default: sharp } = await import('sharp');
   let metadata: Metadata;
   try {
     metadata = await sharp(upload, DECODE_OPTIONS).metadata();

@@ -129,7 +129,7 @@ export class S3Storage extends Storage {
     return mediaRouteUrl(this.options.appUrl, key);
   }
 
-  close(): void {
+  override close(): void {
     this.client.destroy();
   }
 }

@@ -3,12 +3,13 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { LocalStorage } from './local-storage';
 import { MediaController } from './media.controller';
-import { S3Storage } from './s3-storage';
 import { Storage } from './storage';
 
-export function createStorage(config: AppConfig): Storage {
+export async function createStorage(config: AppConfig): Promise<Storage> {
   const { storage, http, dataDir } = config;
   if (storage.driver === 'local') return new LocalStorage(join(dataDir, 'media'), http.appUrl);
+  // Loaded only when configured: the AWS SDK is a good part of a cold start's module loading.
+  const { S3Storage } = await import('./s3-storage');
   return new S3Storage({
     // EnvDto requires S3_BUCKET when STORAGE_DRIVER=s3.
     bucket: storage.s3.bucket as string,
@@ -32,6 +33,6 @@ export class StorageModule implements OnApplicationShutdown {
   constructor(@Inject(Storage) private readonly storage: Storage) {}
 
   onApplicationShutdown(): void {
-    if (this.storage instanceof S3Storage) this.storage.close();
+    this.storage.close();
   }
 }

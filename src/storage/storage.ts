@@ -32,4 +32,7 @@ export abstract class Storage {
 
   /** The absolute URL clients fetch the object from. */
   abstract publicUrl(key: string): string;
+
+  /** Releases connections at shutdown (none by default). */
+  close(): void {}
 }

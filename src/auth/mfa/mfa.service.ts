@@ -1,5 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import * as QRCode from 'qrcode';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { SecretBox } from '../../common/crypto/secret-box';
@@ -98,6 +97,8 @@ export class MfaService implements SecondFactor, OnModuleInit {
     const secret = newTotpSecret();
     await this.mfa.savePendingSecret(userId, this.box.seal(secret));
     const url = otpauthUrl(secret, user.email);
+    // Loaded on first enrolment rather than at start.
+    const QRCode = await import('qrcode');
     return { secret, otpauthUrl: url, qrCodeSvg: await QRCode.toString(url, { type: 'svg' }) };
   }
 

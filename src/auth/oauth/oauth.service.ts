@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { generators } from 'openid-client';
 import { randomToken, tokenDigest } from '../../common/crypto/tokens';
 import { AppException } from '../../common/errors/app.exception';
 import { ClientInfo } from '../../common/http/request-context';
@@ -79,13 +78,14 @@ export class OAuthService {
     const provider = this.provider(providerId);
     const state = randomToken();
     const nonce = randomToken();
-    const codeVerifier = generators.codeVerifier();
+    // PKCE (RFC 7636): 43 URL-safe characters, sent to the provider as their S256 digest.
+    const codeVerifier = randomToken();
     let location: string;
     try {
       location = await provider.authorizationUrl({
         state,
         nonce,
-        codeChallenge: generators.codeChallenge(codeVerifier),
+        codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
       });
     } catch (error) {
       if (!(error instanceof OAuthFlowError)) throw error;

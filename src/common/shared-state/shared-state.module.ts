@@ -1,7 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { MemorySharedState } from './memory-shared-state';
-import { RedisSharedState } from './redis-shared-state';
 import { SharedState } from './shared-state';
 
 class SharedStateLifecycle implements OnApplicationShutdown {
@@ -18,10 +17,12 @@ class SharedStateLifecycle implements OnApplicationShutdown {
     {
       provide: SharedState,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): SharedState =>
-        config.redisUrl
-          ? new RedisSharedState(config.redisUrl, config.redisKeyPrefix)
-          : new MemorySharedState(),
+      useFactory: async (config: AppConfig): Promise<SharedState> => {
+        if (!config.redisUrl) return new MemorySharedState();
+        // Loaded only when configured (start-up time without Redis).
+        const { RedisSharedState } = await import('./redis-shared-state');
+        return new RedisSharedState(config.redisUrl, config.redisKeyPrefix);
+      },
     },
     SharedStateLifecycle,
   ],

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { BaseClient, errors, Issuer, TokenSet, UserinfoResponse } from 'openid-client';
+import type { BaseClient, TokenSet, UserinfoResponse } from 'openid-client';
 import {
   AuthorizationRequest,
   CallbackInput,
@@ -9,6 +9,11 @@ import {
   OAuthProvider,
   ProviderIdentity,
 } from './oauth-provider';
+
+type OpenIdClient = typeof import('openid-client');
+let openIdClient: Promise<OpenIdClient> | undefined;
+/** Loaded on first use: most installations configure no OIDC provider (start-up time). */
+const loadOpenIdClient = () => (openIdClient ??= import('openid-client'));
 
 export interface OidcSettings {
   issuer: string;
@@ -46,20 +51,22 @@ export class OidcProvider implements OAuthProvider {
 
   /** Discovered once, on first use; a failed discovery is retried by the next request. */
   private discover(): Promise<BaseClient> {
-    this.client ??= Issuer.discover(this.settings.issuer).then(
-      (issuer) =>
-        new issuer.Client({
-          client_id: this.settings.clientId,
-          client_secret: this.settings.clientSecret,
-          redirect_uris: [this.redirectUri],
-          response_types: ['code'],
-        }),
-      (error: Error) => {
-        this.client = null;
-        this.logger.error(`Discovery of ${this.settings.issuer} failed: ${error.message}`);
-        throw new OAuthFlowError('server_error', 'The provider is unavailable');
-      },
-    );
+    this.client ??= loadOpenIdClient()
+      .then(({ Issuer }) => Issuer.discover(this.settings.issuer))
+      .then(
+        (issuer) =>
+          new issuer.Client({
+            client_id: this.settings.clientId,
+            client_secret: this.settings.clientSecret,
+            redirect_uris: [this.redirectUri],
+            response_types: ['code'],
+          }),
+        (error: Error) => {
+          this.client = null;
+          this.logger.error(`Discovery of ${this.settings.issuer} failed: ${error.message}`);
+          throw new OAuthFlowError('server_error', 'The provider is unavailable');
+        },
+      );
     return this.client;
   }
 
@@ -77,6 +84,7 @@ export class OidcProvider implements OAuthProvider {
 
   async identify(input: CallbackInput): Promise<ProviderIdentity> {
     const client = await this.discover();
+    const { errors } = await loadOpenIdClient();
     let tokenSet: TokenSet;
     try {
       tokenSet = await client.callback(this.redirectUri, input.params, {
@@ -86,7 +94,7 @@ export class OidcProvider implements OAuthProvider {
         code_verifier: input.codeVerifier,
       });
     } catch (error) {
-      throw this.translate(error);
+      throw this.translate(error, errors);
     }
     const claims = tokenSet.claims() as Record<string, unknown> & { sub: string };
     let email: unknown = claims.email;
@@ -98,7 +106,7 @@ export class OidcProvider implements OAuthProvider {
         // openid-client checks that userinfo's `sub` is the ID token's.
         info = await client.userinfo(tokenSet);
       } catch (error) {
-        throw this.translate(error);
+        throw this.translate(error, errors);
       }
       email = info.email;
       emailVerified = info.email_verified;
@@ -112,7 +120,7 @@ export class OidcProvider implements OAuthProvider {
     };
   }
 
-  private translate(error: unknown): OAuthFlowError {
+  private translate(error: unknown, errors: OpenIdClient['errors']): OAuthFlowError {
     if (error instanceof OAuthFlowError) return error;
     if (error instanceof errors.RPError) {
       // The answer failed validation (nonce, signature, issuer, audience, expiry…).
