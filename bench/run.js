@@ -895,6 +895,12 @@ async function main() {
     let rssAfterFirstWarmup = null;
     for (const scenario of scenarios.filter((s) => wanted(s.key))) {
       await scenario.prepare?.(scenario);
+      if (TARGETS[scenario.key]?.kind === 'argon2') {
+        // Again, just before the scenario: this machine's argon2 rate drifts (±15% within
+        // minutes), and the row is compared with the rate under the same conditions.
+        log('raw argon2 verification rate again, next to the login scenario');
+        report.argon2AtLogin = await measureArgon2(1);
+      }
       // One request first: it must succeed, or the numbers would describe an error path.
       const probe = scenario.request();
       const probed = await api(probe.method, probe.path, {
@@ -944,7 +950,8 @@ async function main() {
       row.target = target ? describeTarget(target) : '-';
       if (target?.kind === 'baseline') row.pass = row.pctOfBaseline >= target.min;
       if (target?.kind === 'argon2') {
-        row.pctOfArgon2 = (row.rps / report.argon2.verifiesPerSecond) * 100;
+        row.argon2PerSecond = report.argon2AtLogin.verifiesPerSecond;
+        row.pctOfArgon2 = (row.rps / row.argon2PerSecond) * 100;
         row.pass = row.pctOfArgon2 >= target.min;
       }
       if (target?.kind === 'rps') row.pass = row.rps >= target.min;
@@ -1092,7 +1099,10 @@ function print(report) {
     table(headers, rows),
     '',
     `raw argon2id verify (m=19456,t=2,p=1) on the server core: ${report.argon2.verifiesPerSecond.toFixed(1)}/s ` +
-      `(1 loop), ${report.argon2Pool.verifiesPerSecond.toFixed(1)}/s (4 loops, like the libuv pool)`,
+      `(1 loop), ${report.argon2Pool.verifiesPerSecond.toFixed(1)}/s (4 loops, like the libuv pool)` +
+      (report.argon2AtLogin
+        ? `; ${report.argon2AtLogin.verifiesPerSecond.toFixed(1)}/s (1 loop) just before the login scenario, its reference`
+        : ''),
     `start-up to /health/ready 200: first start ${fmt.int(report.startupFirstMs)} ms, ` +
       `restart ${fmt.int(c.startup.ms)} ms (target < ${STARTUP_TARGET_MS} ms: ${yes(c.startup.pass)})`,
     `idle RSS: ${fmt.mb(c.idleRss.atStartMb)} MB after start, ${fmt.mb(c.idleRss.afterSeedMb)} MB after seeding ` +
