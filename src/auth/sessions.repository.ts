@@ -31,23 +31,32 @@ export class SessionsRepository {
     private readonly hotQueries: HotQueries,
   ) {}
 
+  /** A new session and its first refresh token, in one statement; the session's id. */
   async createWithRefreshToken(
     session: Pick<Session, 'userId' | 'rememberMe' | 'userAgent' | 'ip' | 'expiresAt'>,
     refresh: { digest: Buffer; expiresAt: Date },
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<Session> {
-    const saved = await manager.getRepository(Session).save({
-      ...session,
-      lastUsedAt: new Date(),
-      revokedAt: null,
-      revokedReason: null,
-    });
-    await manager.insert(RefreshToken, {
-      sessionId: saved.id,
-      tokenDigest: refresh.digest,
-      expiresAt: refresh.expiresAt,
-    });
-    return saved;
+  ): Promise<string> {
+    const rows = await manager.query<Array<{ session_id: string }>>(
+      `WITH session AS (
+         INSERT INTO sessions (user_id, remember_me, user_agent, ip, last_used_at, expires_at)
+         VALUES ($1, $2, $3, $4, now(), $5)
+         RETURNING id
+       )
+       INSERT INTO refresh_tokens (session_id, token_digest, expires_at)
+       SELECT id, $6, $7 FROM session
+       RETURNING session_id`,
+      [
+        session.userId,
+        session.rememberMe,
+        session.userAgent,
+        session.ip,
+        session.expiresAt,
+        refresh.digest,
+        refresh.expiresAt,
+      ],
+    );
+    return rows[0].session_id;
   }
 
   /**

@@ -58,7 +58,7 @@ export class SessionsService {
       Math.min(now + this.refreshTtlSeconds(options.rememberMe) * 1000, sessionExpiresAt.getTime()),
     );
     const refreshToken = randomToken();
-    const session = await this.sessions.createWithRefreshToken(
+    const sessionId = await this.sessions.createWithRefreshToken(
       {
         userId,
         rememberMe: options.rememberMe,
@@ -69,7 +69,7 @@ export class SessionsService {
       { digest: tokenDigest(refreshToken), expiresAt: refreshExpiresAt },
       manager,
     );
-    return this.tokens(userId, session.id, refreshToken, refreshExpiresAt);
+    return this.tokens(userId, sessionId, refreshToken, refreshExpiresAt);
   }
 
   /**

@@ -50,8 +50,7 @@ export class MembershipsRepository {
     this.organizationRow = jsonRowOf(dataSource, Organization);
   }
 
-  /** The user's membership with its organization, in one query (what the guard needs). */
-  /** The membership with its organization, in one (prepared) query. */
+  /** The user's membership with its organization, in one prepared query (what the guard needs). */
   async findWithOrganization(organizationId: string, userId: string): Promise<Membership | null> {
     const rows = await this.hotQueries.query<{
       membership: Record<string, unknown>;
