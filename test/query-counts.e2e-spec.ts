@@ -9,7 +9,8 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('database work per request', () => {
   let t: TestApp;
   let statements: string[];
-  let lastValues: unknown[] | undefined;
+  /** The parameters each statement text last ran with. */
+  const valuesOf = new Map<string, unknown[] | undefined>();
   const originalQuery = Client.prototype.query;
 
   beforeAll(async () => {
@@ -19,11 +20,15 @@ describe('database work per request', () => {
     const counting = function (this: Client, ...args: unknown[]): unknown {
       const [first] = args;
       const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
-      if (text !== undefined) statements?.push(text);
-      lastValues =
-        typeof first === 'string'
-          ? (args[1] as unknown[])
-          : (first as { values?: unknown[] })?.values;
+      if (text !== undefined) {
+        statements?.push(text);
+        valuesOf.set(
+          text,
+          typeof first === 'string'
+            ? (args[1] as unknown[])
+            : (first as { values?: unknown[] }).values,
+        );
+      }
       return query.apply(this, args);
     };
     Object.defineProperty(Client.prototype, 'query', { value: counting, configurable: true });
@@ -138,15 +143,13 @@ describe('database work per request', () => {
     await addSessions(500, true);
     await t.dataSource.query('ANALYZE sessions');
     await addSessions(2000, false);
-    let values: unknown[] | undefined;
     const [rotation] = await statementsDuring(['refresh_tokens'], async () => {
       const res = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
       expect(res.status).toBe(200);
-      values = lastValues;
     });
     const [{ 'QUERY PLAN': plan }] = await t.dataSource.query<[{ 'QUERY PLAN': unknown }]>(
       `EXPLAIN (FORMAT JSON) ${rotation}`,
-      values,
+      valuesOf.get(rotation),
     );
     const sessionScans = JSON.stringify(plan).match(/\{[^{}]*"Relation Name":"sessions"[^{}]*\}/g);
     expect(sessionScans).not.toBeNull();

@@ -11,9 +11,9 @@ export async function runMigrations(dataSource: DataSource): Promise<Migration[]
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      // Statistics for a schema that just changed: without them the planner can pick a poor
-      // index for the refresh rotation (and PGlite never runs autovacuum's analyze on its own).
-      // Not on every start: on a large database a full ANALYZE takes a while.
+      // Statistics for a schema that just changed; afterwards a server's autovacuum (or, on
+      // PGlite, EmbeddedMaintenance) keeps them current. Not on every start: on a large
+      // database a full ANALYZE takes a while.
       if (applied.length > 0) await runner.query('ANALYZE');
       return applied;
     } finally {

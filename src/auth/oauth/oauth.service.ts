@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomToken, tokenDigest } from '../../common/crypto/tokens';
 import { AppException } from '../../common/errors/app.exception';
@@ -85,7 +85,7 @@ export class OAuthService {
       location = await provider.authorizationUrl({
         state,
         nonce,
-        codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+        codeChallenge: tokenDigest(codeVerifier).toString('base64url'),
       });
     } catch (error) {
       if (!(error instanceof OAuthFlowError)) throw error;
