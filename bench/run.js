@@ -1026,41 +1026,27 @@ function print(report) {
     'ok',
   ];
   const base = report.baseline;
+  // The bare app's rows: the baseline itself (100%) and the POST reference, against it.
+  const bareRow = (name, measured) => [
+    name,
+    fmt.int(measured.rps),
+    fmt.ms(measured.p50),
+    fmt.ms(measured.p99),
+    measured.errors,
+    measured.non2xx,
+    fmt.pct((measured.rps / base.rps) * 100),
+    fmt.int(measured.cpuMicrosPerRequest),
+    fmt.pct((base.cpuMicrosPerRequest / measured.cpuMicrosPerRequest) * 100),
+    fmt.pct(measured.serverBusyPct),
+    `- → ${fmt.mb(measured.rssAfterMb)}`,
+    '-',
+    '-',
+    '-',
+    '',
+  ];
   const rows = [
-    [
-      'baseline: bare Nest+Fastify GET',
-      fmt.int(base.rps),
-      fmt.ms(base.p50),
-      fmt.ms(base.p99),
-      base.errors,
-      base.non2xx,
-      '100%',
-      fmt.int(base.cpuMicrosPerRequest),
-      '100%',
-      fmt.pct(base.serverBusyPct),
-      `- → ${fmt.mb(base.rssAfterMb)}`,
-      '-',
-      '-',
-      '-',
-      '',
-    ],
-    [
-      'reference: bare Nest+Fastify POST',
-      fmt.int(base.post.rps),
-      fmt.ms(base.post.p50),
-      fmt.ms(base.post.p99),
-      base.post.errors,
-      base.post.non2xx,
-      fmt.pct((base.post.rps / base.rps) * 100),
-      fmt.int(base.post.cpuMicrosPerRequest),
-      fmt.pct((base.cpuMicrosPerRequest / base.post.cpuMicrosPerRequest) * 100),
-      fmt.pct(base.post.serverBusyPct),
-      `- → ${fmt.mb(base.post.rssAfterMb)}`,
-      '-',
-      '-',
-      '-',
-      '',
-    ],
+    bareRow('baseline: bare Nest+Fastify GET', base),
+    bareRow('reference: bare Nest+Fastify POST', base.post),
     ...report.scenarios.map((row) => {
       const db = row.dbPerRequest;
       return [
