@@ -538,6 +538,9 @@ describe('organizations', () => {
       expect(me.body.memberships).toEqual([]);
       const gone = await t.request('GET', path(), { token: otherAdmin.token });
       expectProblem(gone, 404, 'not_found');
+      // The member list checks membership in its own statement: no stale answer there either.
+      const members = await t.request('GET', path('/members'), { token: otherAdmin.token });
+      expectProblem(members, 404, 'not_found');
       expect(await auditActions(orgId)).toContain('org.member_removed');
     });
 

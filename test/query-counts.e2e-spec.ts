@@ -98,7 +98,7 @@ describe('database work per request', () => {
     });
   });
 
-  it('GET members: one query for access and one for the page, whatever the page size', async () => {
+  it('GET members: the access check and the page in one query, whatever the page size', async () => {
     const { user: owner, password } = await createUser(t);
     const { accessToken } = await login(t, owner.email, password);
     const org = await createOrganization(t, owner.id);
@@ -112,7 +112,18 @@ describe('database work per request', () => {
       expect(res.status).toBe(200);
       expect(res.body.items).toHaveLength(6);
     });
-    expect(run).toHaveLength(2);
+    expect(run).toHaveLength(1);
+
+    // An outsider's 404 comes from that same one statement.
+    const outsider = await createUser(t);
+    const outsiderLogin = await login(t, outsider.user.email, outsider.password);
+    const refused = await statementsDuring(['memberships', 'users', 'organizations'], async () => {
+      const res = await t.request('GET', `/api/v1/organizations/${org.id}/members`, {
+        token: outsiderLogin.accessToken,
+      });
+      expect(res.status).toBe(404);
+    });
+    expect(refused).toHaveLength(1);
   });
 
   it('POST /auth/refresh: the rotation and the user in one statement', async () => {

@@ -14,9 +14,10 @@ import {
   OwnershipTransferDto,
 } from './dto/member.dto';
 import { OrganizationResponseDto, toOrganizationResponse } from './dto/organization.dto';
-import { CurrentOrg } from './guards/current-org.decorator';
+import { CurrentOrg, CurrentOrgScope } from './guards/current-org.decorator';
+import { OrgAccessCheckedByQuery } from './guards/org-role.decorator';
 import { MembershipsService } from './memberships.service';
-import { OrgAccess } from './org-access.service';
+import { OrgAccess, OrgScope } from './org-access.service';
 import { uuidOr404 } from './uuid-param.pipe';
 
 @ApiTags('organizations')
@@ -26,16 +27,17 @@ export class MembersController {
 
   @Get('members')
   @Auth({ org: 'member', apiKey: 'members:read' })
+  @OrgAccessCheckedByQuery()
   @ApiOperation({
     summary: 'Members of the organization, in the order they joined (API keys: members:read)',
   })
   @ApiOkResponse({ type: MemberListResponseDto })
   @ApiProblems(400)
   list(
-    @CurrentOrg() access: OrgAccess,
+    @CurrentOrgScope() scope: OrgScope,
     @Query() query: PageQueryDto,
   ): Promise<MemberListResponseDto> {
-    return this.memberships.list(access.organization.id, query);
+    return this.memberships.list(scope, query);
   }
 
   @Patch('members/:userId')

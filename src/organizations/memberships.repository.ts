@@ -7,6 +7,7 @@ import { JsonRow, jsonRowOf } from '../database/json-row';
 import { User } from '../users/user.entity';
 import { Membership } from './entities/membership.entity';
 import { Organization, SubscriptionTier } from './entities/organization.entity';
+import type { OrgScope } from './org-access.service';
 import { OrgRole } from './org-roles';
 
 /** A member as listed: the membership with the user's public fields (one query, no N+1). */
@@ -20,6 +21,8 @@ export interface MemberRow {
   joinedAt: Date;
   cursorAt: string;
 }
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** One of a user's organizations, with the user's role in it. */
 export interface MyOrganizationRow {
@@ -123,24 +126,49 @@ export class MembershipsRepository {
     await manager.getRepository(User).update(where, { activeOrganizationId: null });
   }
 
-  /** Members oldest first, with the user's public fields. */
+  /**
+   * Members oldest first, with the user's public fields, if the caller may see them: the
+   * access check (`scope`) and the page in one statement. `allowed` is false for a caller
+   * outside the organization, or when it no longer exists.
+   */
   async listMembers(
-    organizationId: string,
+    scope: OrgScope,
     limit: number,
     after: KeysetPosition | null,
-  ): Promise<MemberRow[]> {
-    const rows = await this.hotQueries.query<Omit<MemberRow, 'cursorAt'> & { cursorAt: string }>(
+  ): Promise<{ allowed: boolean; rows: MemberRow[] }> {
+    // The access row always comes back; the page joins it only when access is granted.
+    const rows = await this.hotQueries.query<{ allowed: boolean } & Nullable<MemberRow>>(
       'organization_members_page',
-      `SELECT m.id AS "membershipId", m.user_id AS "userId", u.email, u.name, u.username,
-              m.role, m.joined_at AS "joinedAt", ${cursorTimestampSql('m.joined_at')} AS "cursorAt"
-       FROM memberships m JOIN users u ON u.id = m.user_id
-       WHERE m.organization_id = $1
-         AND ($3::timestamptz IS NULL OR (m.joined_at, m.id) > ($3::timestamptz, $4::uuid))
-       ORDER BY m.joined_at, m.id
-       LIMIT $2`,
-      [organizationId, limit, after?.at ?? null, after?.id ?? null],
+      `SELECT access.allowed, page.*
+       FROM (SELECT CASE WHEN $5::uuid IS NULL
+                         THEN EXISTS (SELECT 1 FROM organizations WHERE id = $1)
+                         ELSE EXISTS (SELECT 1 FROM memberships
+                                      WHERE organization_id = $1 AND user_id = $5)
+                    END AS allowed) access
+       LEFT JOIN LATERAL (
+         SELECT m.id AS "membershipId", m.user_id AS "userId", u.email, u.name, u.username,
+                m.role, m.joined_at AS "joinedAt",
+                ${cursorTimestampSql('m.joined_at')} AS "cursorAt"
+         FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1
+           AND ($3::timestamptz IS NULL OR (m.joined_at, m.id) > ($3::timestamptz, $4::uuid))
+         ORDER BY m.joined_at, m.id
+         LIMIT $2
+       ) page ON access.allowed
+       ORDER BY page."joinedAt", page."membershipId"`,
+      [
+        scope.organizationId,
+        limit,
+        after?.at ?? null,
+        after?.id ?? null,
+        scope.caller.kind === 'member' ? scope.caller.userId : null,
+      ],
     );
-    return rows;
+    const allowed = rows[0]?.allowed === true;
+    return {
+      allowed,
+      rows: allowed ? rows.filter((row): row is typeof row & MemberRow => !!row.membershipId) : [],
+    };
   }
 
   /** The user's organizations in the order they joined them, with their role in each. */

@@ -8,7 +8,7 @@ import { UsersService } from '../users/users.service';
 import { MemberResponseDto, toMemberResponse } from './dto/member.dto';
 import { Membership } from './entities/membership.entity';
 import { MembershipSummaryRow, MembershipsRepository } from './memberships.repository';
-import { OrgAccessService } from './org-access.service';
+import { OrgAccessService, organizationNotFound, OrgScope } from './org-access.service';
 import { OrgActor, OrgAudit } from './org-audit';
 import { AssignableOrgRole, hasOrgRole } from './org-roles';
 import { OrganizationsRepository } from './organizations.repository';
@@ -39,15 +39,16 @@ export class MembershipsService implements OnModuleInit {
   }
 
   async list(
-    organizationId: string,
+    scope: OrgScope,
     page: { limit?: number; cursor?: string },
   ): Promise<Page<MemberResponseDto>> {
     const limit = page.limit ?? DEFAULT_PAGE_LIMIT;
-    const rows = await this.memberships.listMembers(
-      organizationId,
+    const { allowed, rows } = await this.memberships.listMembers(
+      scope,
       limit + 1,
       decodeCursor(page.cursor),
     );
+    if (!allowed) throw organizationNotFound();
     return toPage(
       rows,
       limit,

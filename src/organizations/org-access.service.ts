@@ -17,6 +17,17 @@ export interface OrgAccess {
   membership: Membership | null;
 }
 
+/**
+ * A read's claim to an organization that its own statement checks (routes marked
+ * `@OrgAccessCheckedByQuery()`): the check and the read share one round trip and one snapshot.
+ * A member must still be one; an API key (its organization already matched by the guard)
+ * needs the organization to exist. Such a statement answers "not allowed" with a 404.
+ */
+export interface OrgScope {
+  organizationId: string;
+  caller: { kind: 'member'; userId: string } | { kind: 'organization-key' };
+}
+
 /** What changes work with: always a member, re-read under the organization's lock. */
 export interface LockedOrgAccess extends OrgAccess {
   membership: Membership;
@@ -44,11 +55,25 @@ export class OrgAccessService {
   ) {}
 
   /**
+   * What the caller may claim in the organization before any query: null when the id is not
+   * even a UUID, or a key names another organization than its own (a key acts only for its own).
+   */
+  scope(principal: Principal, organizationId: string): OrgScope | null {
+    if (!isUUID(organizationId)) return null;
+    if (principal.type === 'user') {
+      return { organizationId, caller: { kind: 'member', userId: principal.userId } };
+    }
+    if (principal.organizationId !== organizationId) return null;
+    return { organizationId, caller: { kind: 'organization-key' } };
+  }
+
+  /**
    * The organization and the caller's membership, in one query; null when the caller is not
    * in it, it does not exist, or the id is not even a UUID (all answer 404 alike).
    */
   async resolve(principal: Principal, organizationId: string): Promise<OrgAccess | null> {
-    if (!isUUID(organizationId)) return null;
+    const scope = this.scope(principal, organizationId);
+    if (!scope) return null;
     switch (principal.type) {
       case 'user': {
         const membership = await this.memberships.findWithOrganization(
@@ -59,8 +84,6 @@ export class OrgAccessService {
         return { organization: membership.organization, membership };
       }
       case 'api_key': {
-        // A key acts only for its own organization; any other id is simply not found.
-        if (principal.organizationId !== organizationId) return null;
         const organization = await this.organizations.findById(organizationId);
         return organization ? { organization, membership: null } : null;
       }
