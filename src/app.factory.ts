@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import multipart from '@fastify/multipart';
-import { DynamicModule, ValidationPipe } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
@@ -11,6 +11,7 @@ import { computeSecurityHeaders } from './common/http/security-headers';
 import { NestPinoLogger } from './logging/nest-logger';
 import { registerRequestLogging } from './logging/request-logging';
 import { ROOT_LOGGER, RootLogger } from './logging/root-logger';
+import { RequestValidationPipe } from './common/validation/request-validation.pipe';
 import { validationException } from './common/errors/validation';
 import { setupDocs } from './docs/openapi';
 import { MULTIPART_LIMITS } from './storage/upload';
@@ -65,15 +66,7 @@ export async function createApp(
     });
   }
 
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      exceptionFactory: validationException,
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe(validationException));
   app.useGlobalFilters(new ProblemDetailsFilter());
   setupDocs(app);
   // The account pages (web/), same origin as the API; their routes fall back to index.html.

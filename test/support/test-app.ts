@@ -7,6 +7,7 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
+import { RequestValidationPipe } from '../../src/common/validation/request-validation.pipe';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createTestDatabase, testDatabaseServerUrl } from './test-database';
 
@@ -94,6 +95,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_KEY_PREFIX: `gatehouse-test-${randomBytes(4).toString('hex')}:`,
     ...options.env,
   });
+  // Every value a validation plan accepts must pass class-validator as well (the whole suite
+  // is the corpus): a plan that is laxer than the decorators fails the test that reached it.
+  RequestValidationPipe.crossCheck = true;
   const app = await createApp(config, options.rootModule?.(config));
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
