@@ -126,6 +126,32 @@ describe('database work per request', () => {
     expect(refused).toHaveLength(1);
   });
 
+  it('POST /auth/login: the user, the 2FA check, then one statement for the whole sign-in', async () => {
+    const { user, password } = await createUser(t);
+    let body: Record<string, unknown> = {};
+    const run = await statementsDuring(
+      ['users', 'user_mfa', 'sessions', 'refresh_tokens', 'audit_events'],
+      async () => {
+        const res = await t.request('POST', '/api/v1/auth/login', {
+          body: { identifier: user.email, password },
+        });
+        expect(res.status).toBe(200);
+        body = res.body;
+      },
+    );
+    expect(run).toHaveLength(3);
+    expect(run[2]).toMatch(/INSERT INTO audit_events/);
+    expect(body).toMatchObject({ user: { id: user.id, email: user.email } });
+    const [signedIn] = await t.dataSource.query<Array<{ audited: number; at: Date | null }>>(
+      `SELECT (SELECT count(*)::int FROM audit_events
+               WHERE action = 'user.login' AND actor_id = $1) AS audited,
+              (SELECT last_login_at FROM users WHERE id = $1) AS at`,
+      [user.id],
+    );
+    expect(signedIn.audited).toBe(1);
+    expect(signedIn.at).toBeInstanceOf(Date);
+  });
+
   it('POST /auth/refresh: the rotation and the user in one statement', async () => {
     const { user, password } = await createUser(t);
     const { refreshToken } = await login(t, user.email, password);

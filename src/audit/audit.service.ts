@@ -20,6 +20,13 @@ export interface AuditRecord {
   metadata?: Record<string, unknown>;
 }
 
+/** An audit event as an `INSERT … SELECT` for a caller's own statement (one round trip). */
+export interface AuditInsert {
+  /** `INSERT INTO audit_events (…) SELECT $n, …` (add a FROM to insert once per row). */
+  sql: string;
+  values: unknown[];
+}
+
 /** Writes audit events, inside the caller's transaction when one is given. */
 @Injectable()
 export class AuditService {
@@ -42,5 +49,27 @@ export class AuditService {
         metadata: record.metadata ?? {},
       }) as QueryDeepPartialEntity<AuditEvent>,
     );
+  }
+
+  /** The event as SQL whose parameters are numbered from `firstParameter`. */
+  insertSql(record: AuditRecord, firstParameter: number): AuditInsert {
+    // [column, SQL type, value]: the casts let PostgreSQL type parameters of a SELECT list.
+    const fields: Array<[string, string, unknown]> = [
+      ['action', 'varchar', record.action],
+      ['actor_type', 'varchar', record.actor.type],
+      ['actor_id', 'uuid', record.actor.id],
+      ['organization_id', 'uuid', record.organizationId ?? null],
+      ['target_type', 'varchar', record.target?.type ?? null],
+      ['target_id', 'varchar', record.target?.id ?? null],
+      ['ip', 'varchar', record.client?.ip ?? null],
+      ['user_agent', 'varchar', record.client?.userAgent ?? null],
+      ['metadata', 'jsonb', JSON.stringify(record.metadata ?? {})],
+    ];
+    const columns = fields.map(([column]) => column).join(', ');
+    const parameters = fields.map(([, type], i) => `$${firstParameter + i}::${type}`).join(', ');
+    return {
+      sql: `INSERT INTO audit_events (${columns}) SELECT ${parameters}`,
+      values: fields.map(([, , value]) => value),
+    };
   }
 }

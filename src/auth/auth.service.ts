@@ -192,22 +192,7 @@ export class AuthService implements BeforeApplicationShutdown {
     user: User,
     options: { rememberMe: boolean; client: ClientInfo; method: string },
   ): Promise<TokenResponseDto> {
-    const changes: Partial<User> = { lastLoginAt: new Date() };
-    const tokens = await this.users.transaction(async (manager) => {
-      await this.users.update(user.id, changes, manager);
-      await this.audit.record(
-        {
-          action: 'user.login',
-          actor: { type: 'user', id: user.id },
-          target: { type: 'user', id: user.id },
-          client: options.client,
-          metadata: { rememberMe: options.rememberMe, method: options.method },
-        },
-        manager,
-      );
-      return this.sessions.start(user.id, options, manager);
-    });
-    return this.tokenResponse(tokens);
+    return this.signIn(user, options, { rememberMe: options.rememberMe, method: options.method });
   }
 
   /** Queues a verification email in the caller's transaction (e.g. a social sign-up). */
@@ -224,25 +209,42 @@ export class AuthService implements BeforeApplicationShutdown {
     password: string,
     options: { rememberMe: boolean; client: ClientInfo },
   ): Promise<TokenResponseDto> {
-    const changes: Partial<User> = { lastLoginAt: new Date() };
-    if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) {
-      changes.passwordHash = await this.hasher.hash(password);
-    }
-    const tokens = await this.users.transaction(async (manager) => {
-      await this.users.update(user.id, changes, manager);
-      await this.audit.record(
-        {
-          action: 'user.login',
-          actor: { type: 'user', id: user.id },
-          target: { type: 'user', id: user.id },
-          client: options.client,
-          metadata: { rememberMe: options.rememberMe },
-        },
-        manager,
-      );
-      return this.sessions.start(user.id, options, manager);
-    });
-    return this.tokenResponse(tokens);
+    const rehashed =
+      user.passwordHash && this.hasher.needsRehash(user.passwordHash)
+        ? await this.hasher.hash(password)
+        : null;
+    return this.signIn(user, options, { rememberMe: options.rememberMe }, rehashed);
+  }
+
+  /**
+   * The session, the last sign-in time, a rehashed password if any and the `user.login` audit
+   * event in one statement (atomic without a transaction), which also reads the user's
+   * `/users/me` columns for the response.
+   */
+  private async signIn(
+    user: User,
+    options: { rememberMe: boolean; client: ClientInfo },
+    metadata: Record<string, unknown>,
+    rehashedPassword: string | null = null,
+  ): Promise<TokenResponseDto> {
+    const { userRow, ...tokens } = await this.sessions.signIn(
+      user.id,
+      options,
+      rehashedPassword,
+      (firstParameter) =>
+        this.audit.insertSql(
+          {
+            action: 'user.login',
+            actor: { type: 'user', id: user.id },
+            target: { type: 'user', id: user.id },
+            client: options.client,
+            metadata,
+          },
+          firstParameter,
+        ),
+      this.me.selectList,
+    );
+    return this.tokenResponse(tokens, userRow);
   }
 
   /** `userRow`: the user's `/users/me` columns, when a statement has already read them. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AuditInsert } from '../audit/audit.service';
 import { HotQueries } from '../database/hot-queries';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { Session } from './entities/session.entity';
@@ -57,6 +58,56 @@ export class SessionsRepository {
       ],
     );
     return rows[0].session_id;
+  }
+
+  /**
+   * A sign-in in one statement: stamps the user's last sign-in (and stores a rehashed
+   * password when one is given), records the audit event, starts the session with its first
+   * refresh token, and reads `userSelect` (over `u`) from the updated user row. Null when the
+   * user is gone.
+   */
+  async signIn(
+    session: Pick<Session, 'userId' | 'rememberMe' | 'userAgent' | 'ip' | 'expiresAt'>,
+    refresh: { digest: Buffer; expiresAt: Date },
+    rehashedPassword: string | null,
+    auditFrom: (firstParameter: number) => AuditInsert,
+    userSelect: string,
+  ): Promise<{ sessionId: string; userRow: Record<string, unknown> } | null> {
+    const audit = auditFrom(9);
+    const rows = await this.hotQueries.query<{ session_id: string } & Record<string, unknown>>(
+      'sign_in',
+      `WITH signed_in AS (
+         UPDATE users SET last_login_at = now(), password_hash = coalesce($8::varchar, password_hash)
+         WHERE id = $1
+         RETURNING *
+       ), session AS (
+         INSERT INTO sessions (user_id, remember_me, user_agent, ip, last_used_at, expires_at)
+         SELECT id, $2::boolean, $3::varchar, $4::varchar, now(), $5::timestamptz FROM signed_in
+         RETURNING id
+       ), first_token AS (
+         INSERT INTO refresh_tokens (session_id, token_digest, expires_at)
+         SELECT id, $6::bytea, $7::timestamptz FROM session
+         RETURNING session_id
+       ), audited AS (
+         ${audit.sql} FROM signed_in
+       )
+       SELECT first_token.session_id, ${userSelect}
+       FROM first_token CROSS JOIN signed_in u`,
+      [
+        session.userId,
+        session.rememberMe,
+        session.userAgent,
+        session.ip,
+        session.expiresAt,
+        refresh.digest,
+        refresh.expiresAt,
+        rehashedPassword,
+        ...audit.values,
+      ],
+    );
+    if (!rows[0]) return null;
+    const { session_id: sessionId, ...userRow } = rows[0];
+    return { sessionId, userRow };
   }
 
   /**

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { AppException } from '../common/errors/app.exception';
 import { randomToken, tokenDigest } from '../common/crypto/tokens';
 import { ClientInfo } from '../common/http/request-context';
+import type { AuditInsert } from '../audit/audit.service';
 import { Session } from './entities/session.entity';
 import { SessionsRepository } from './sessions.repository';
 import { AccessTokensService } from './tokens/access-tokens.service';
@@ -47,29 +48,61 @@ export class SessionsService {
     return rememberMe ? refreshTokenTtlRememberSeconds : refreshTokenTtlSeconds;
   }
 
+  /**
+   * Signs the user in with one statement (see SessionsRepository.signIn): the tokens, and the
+   * user's `userSelect` columns as they are after the sign-in. 401 when the user is gone.
+   */
+  async signIn(
+    userId: string,
+    options: { rememberMe: boolean; client: ClientInfo },
+    rehashedPassword: string | null,
+    auditFrom: (firstParameter: number) => AuditInsert,
+    userSelect: string,
+  ): Promise<IssuedTokens & { userRow: Record<string, unknown> }> {
+    const { session, refresh, refreshToken } = this.newSession(userId, options);
+    const signedIn = await this.sessions.signIn(
+      session,
+      refresh,
+      rehashedPassword,
+      auditFrom,
+      userSelect,
+    );
+    if (!signedIn) throw new AppException('unauthorized', 'Not signed in');
+    return {
+      ...this.tokens(userId, signedIn.sessionId, refreshToken, refresh.expiresAt),
+      userRow: signedIn.userRow,
+    };
+  }
+
   async start(
     userId: string,
     options: { rememberMe: boolean; client: ClientInfo },
     manager?: EntityManager,
   ): Promise<IssuedTokens> {
+    const { session, refresh, refreshToken } = this.newSession(userId, options);
+    const sessionId = await this.sessions.createWithRefreshToken(session, refresh, manager);
+    return this.tokens(userId, sessionId, refreshToken, refresh.expiresAt);
+  }
+
+  /** A new session's row and its first refresh token (not stored yet). */
+  private newSession(userId: string, options: { rememberMe: boolean; client: ClientInfo }) {
     const now = Date.now();
     const sessionExpiresAt = new Date(now + this.config.auth.sessionMaxAgeSeconds * 1000);
     const refreshExpiresAt = new Date(
       Math.min(now + this.refreshTtlSeconds(options.rememberMe) * 1000, sessionExpiresAt.getTime()),
     );
     const refreshToken = randomToken();
-    const sessionId = await this.sessions.createWithRefreshToken(
-      {
+    return {
+      session: {
         userId,
         rememberMe: options.rememberMe,
         userAgent: options.client.userAgent,
         ip: options.client.ip,
         expiresAt: sessionExpiresAt,
       },
-      { digest: tokenDigest(refreshToken), expiresAt: refreshExpiresAt },
-      manager,
-    );
-    return this.tokens(userId, sessionId, refreshToken, refreshExpiresAt);
+      refresh: { digest: tokenDigest(refreshToken), expiresAt: refreshExpiresAt },
+      refreshToken,
+    };
   }
 
   /**

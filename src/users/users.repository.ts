@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { HotQueries } from '../database/hot-queries';
+import { JsonRow, jsonRowOf } from '../database/json-row';
 import { User } from './user.entity';
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly userRow: JsonRow<User>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotQueries: HotQueries,
+  ) {
+    this.userRow = jsonRowOf(dataSource, User);
+  }
 
   private repo(manager?: EntityManager) {
     return (manager ?? this.dataSource.manager).getRepository(User);
@@ -19,8 +28,14 @@ export class UsersRepository {
     return this.repo(manager).findOneBy({ email });
   }
 
-  findByUsername(username: string): Promise<User | null> {
-    return this.repo().findOneBy({ username });
+  /** The user signing in with this (normalized) email or username: a prepared statement. */
+  async findForSignIn(by: 'email' | 'username', value: string): Promise<User | null> {
+    const rows = await this.hotQueries.query<{ user: Record<string, unknown> }>(
+      `user_by_${by}`,
+      `SELECT ${this.userRow.select('u')} AS "user" FROM users u WHERE u.${by} = $1`,
+      [value],
+    );
+    return rows[0] ? this.userRow.read(rows[0].user) : null;
   }
 
   /** Usernames equal to `base` or `base` followed by digits, to pick a free suffix. */

@@ -96,9 +96,7 @@ export class UsersService implements OnModuleInit {
   /** An email (contains `@`) or a username, as typed at login. */
   findByIdentifier(identifier: string): Promise<User | null> {
     const normalized = identifier.trim().toLowerCase();
-    return normalized.includes('@')
-      ? this.users.findByEmail(normalized)
-      : this.users.findByUsername(normalized);
+    return this.users.findForSignIn(normalized.includes('@') ? 'email' : 'username', normalized);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { HotQueries } from '../../database/hot-queries';
 import { MfaLoginToken } from './entities/mfa-login-token.entity';
 import { MfaRecoveryCode } from './entities/mfa-recovery-code.entity';
 import { UserMfa } from './entities/user-mfa.entity';
@@ -8,7 +9,10 @@ import { UserMfa } from './entities/user-mfa.entity';
 /** Every query of two-factor authentication, named by intent. */
 @Injectable()
 export class MfaRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotQueries: HotQueries,
+  ) {}
 
   private manager(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
@@ -24,7 +28,9 @@ export class MfaRepository {
   }
 
   async isEnabled(userId: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
+    // Asked on every password sign-in: a prepared statement.
+    const rows = await this.hotQueries.query<unknown>(
+      'mfa_enabled',
       'SELECT 1 FROM user_mfa WHERE user_id = $1 AND enabled_at IS NOT NULL',
       [userId],
     );
