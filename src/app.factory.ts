@@ -14,6 +14,7 @@ import { ROOT_LOGGER, RootLogger } from './logging/root-logger';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe';
 import { validationException } from './common/errors/validation';
 import { setupDocs } from './docs/openapi';
+import { registerWebSessionHooks } from './auth/web-session-cookie';
 import { MULTIPART_LIMITS } from './storage/upload';
 import { registerWebApp } from './web/web-app';
 
@@ -54,6 +55,7 @@ export async function createApp(
     done();
   });
   registerRequestLogging(fastify, app.get<RootLogger>(ROOT_LOGGER));
+  registerWebSessionHooks(fastify, config);
 
   // Uploads (avatars): parsed only where a route asks, with hard limits on the stream.
   await app.register(multipart, { limits: MULTIPART_LIMITS });

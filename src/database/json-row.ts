@@ -22,11 +22,19 @@ export function jsonRowOf<T extends ObjectLiteral>(
     column: column.databaseName,
     timestamp: TIMESTAMP_TYPES.has(String(column.type)),
   }));
+  // Built once per alias: hot queries call `select` on every request.
+  const selects = new Map<string, string>();
   return {
-    select: (alias) =>
-      `json_build_object(${columns
-        .map(({ property, column }) => `'${property}', ${alias}."${column}"`)
-        .join(', ')})`,
+    select: (alias) => {
+      let sql = selects.get(alias);
+      if (sql === undefined) {
+        sql = `json_build_object(${columns
+          .map(({ property, column }) => `'${property}', ${alias}."${column}"`)
+          .join(', ')})`;
+        selects.set(alias, sql);
+      }
+      return sql;
+    },
     read: (json) => {
       const entity = metadata.create() as T;
       for (const { property, timestamp } of columns) {
