@@ -119,7 +119,7 @@ function propertyCheck(
     const value = object[property];
     // As class-validator: every condition (@IsOptional, @ValidateIf) must hold to validate.
     for (const condition of conditions) {
-      if (!(condition.constraints[0] as ValidatorFn)(object, value)) return true;
+      if (!(condition.constraints[0] as ConditionFn)(object, value)) return true;
     }
     for (const { rule, validate } of constraints) {
       if (rule.validateIf && !rule.validateIf(object, value)) continue;
@@ -137,4 +137,5 @@ function propertyCheck(
   };
 }
 
-type ValidatorFn = (value: unknown, args: ValidationArguments | unknown) => unknown;
+type ValidatorFn = (value: unknown, args: ValidationArguments) => unknown;
+type ConditionFn = (object: object, value: unknown) => unknown;
