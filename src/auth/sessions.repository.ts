@@ -24,6 +24,22 @@ export interface RefreshTokenState {
   rememberMe: boolean;
 }
 
+type NewSession = Pick<Session, 'userId' | 'rememberMe' | 'userAgent' | 'ip' | 'expiresAt'>;
+type NewRefreshToken = { digest: Buffer; expiresAt: Date };
+
+/** $1–$7 of the statements that start a session with its first refresh token. */
+function newSessionParameters(session: NewSession, refresh: NewRefreshToken): unknown[] {
+  return [
+    session.userId,
+    session.rememberMe,
+    session.userAgent,
+    session.ip,
+    session.expiresAt,
+    refresh.digest,
+    refresh.expiresAt,
+  ];
+}
+
 /** Every query about sessions and their refresh tokens, named by intent. */
 @Injectable()
 export class SessionsRepository {
@@ -34,8 +50,8 @@ export class SessionsRepository {
 
   /** A new session and its first refresh token, in one statement; the session's id. */
   async createWithRefreshToken(
-    session: Pick<Session, 'userId' | 'rememberMe' | 'userAgent' | 'ip' | 'expiresAt'>,
-    refresh: { digest: Buffer; expiresAt: Date },
+    session: NewSession,
+    refresh: NewRefreshToken,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<string> {
     const rows = await manager.query<Array<{ session_id: string }>>(
@@ -47,15 +63,7 @@ export class SessionsRepository {
        INSERT INTO refresh_tokens (session_id, token_digest, expires_at)
        SELECT id, $6, $7 FROM session
        RETURNING session_id`,
-      [
-        session.userId,
-        session.rememberMe,
-        session.userAgent,
-        session.ip,
-        session.expiresAt,
-        refresh.digest,
-        refresh.expiresAt,
-      ],
+      newSessionParameters(session, refresh),
     );
     return rows[0].session_id;
   }
@@ -67,8 +75,8 @@ export class SessionsRepository {
    * user is gone.
    */
   async signIn(
-    session: Pick<Session, 'userId' | 'rememberMe' | 'userAgent' | 'ip' | 'expiresAt'>,
-    refresh: { digest: Buffer; expiresAt: Date },
+    session: NewSession,
+    refresh: NewRefreshToken,
     rehashedPassword: string | null,
     auditFrom: (firstParameter: number) => AuditInsert,
     userSelect: string,
@@ -93,17 +101,7 @@ export class SessionsRepository {
        )
        SELECT first_token.session_id, ${userSelect}
        FROM first_token CROSS JOIN signed_in u`,
-      [
-        session.userId,
-        session.rememberMe,
-        session.userAgent,
-        session.ip,
-        session.expiresAt,
-        refresh.digest,
-        refresh.expiresAt,
-        rehashedPassword,
-        ...audit.values,
-      ],
+      [...newSessionParameters(session, refresh), rehashedPassword, ...audit.values],
     );
     if (!rows[0]) return null;
     const { session_id: sessionId, ...userRow } = rows[0];
