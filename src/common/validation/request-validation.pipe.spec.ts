@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Exclude, Expose, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -14,6 +14,7 @@ import {
 import { AppException } from '../errors/app.exception';
 import { validationException } from '../errors/validation';
 import { RequestValidationPipe } from './request-validation.pipe';
+import { NormalizeEmail, Trim } from './transforms';
 
 class VerifyLike {
   @IsString()
@@ -57,6 +58,46 @@ class WithoutRules {
   name?: string;
 }
 
+class Transformed {
+  @NormalizeEmail()
+  @IsString()
+  email!: string;
+
+  @Trim()
+  @IsString()
+  @MaxLength(3)
+  name!: string;
+}
+
+class WithDefaults {
+  @IsOptional()
+  @IsInt()
+  limit: number = 20;
+
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+}
+
+@Exclude()
+class ExposedOnly {
+  @Expose()
+  @IsString()
+  shown!: string;
+
+  @IsOptional()
+  @IsString()
+  hidden?: string;
+}
+
+class WithAccessor {
+  @IsOptional()
+  @IsString()
+  get label(): string {
+    return 'fixed';
+  }
+}
+
 /** Nest's own pipe with the same options: the reference every answer must match. */
 const reference = new ValidationPipe({
   whitelist: true,
@@ -75,6 +116,19 @@ async function outcome(pipe: ValidationPipe, metatype: new () => unknown, value:
     if (!(error instanceof AppException)) throw error;
     return { ok: false, status: error.status, message: error.message, errors: error.errors };
   }
+}
+
+/**
+ * A shallow copy with the same prototype, made in this realm: structuredClone's objects come
+ * from Node's own realm, not the test's, and would never look like a parsed JSON body.
+ */
+function copyOf(value: unknown): unknown {
+  if (Array.isArray(value)) return [...(value as unknown[])];
+  if (value === null || typeof value !== 'object') return value;
+  return Object.assign(
+    Object.create(Object.getPrototypeOf(value) as object | null) as object,
+    value,
+  );
 }
 
 describe('RequestValidationPipe', () => {
@@ -127,11 +181,27 @@ describe('RequestValidationPipe', () => {
       [{ tags: ['a', 'b'] }, { tags: ['a', 2] }, { tags: 'a' }],
     ],
     ['a class without rules', WithoutRules, [{}, { name: 'x' }]],
+    [
+      'class-transformer decorators (left to class-transformer)',
+      Transformed,
+      [
+        { email: ' A@Example.COM ', name: ' ab' },
+        { email: 'a@example.com', name: ' abcd ' },
+        { email: 'a@example.com', name: ['ab'] },
+      ],
+    ],
+    [
+      'property defaults',
+      WithDefaults,
+      [{}, { limit: 5 }, { cursor: 'c' }, { limit: null }, { limit: 'x' }, { cursor: { a: 1 } }],
+    ],
+    ['@Expose / @Exclude', ExposedOnly, [{ shown: 'x' }, { shown: 'x', hidden: 'y' }]],
+    ['an accessor', WithAccessor, [{}, { label: 'x' }]],
   ];
 
   it.each(cases)('answers as Nest’s ValidationPipe does: %s', async (_name, metatype, values) => {
     for (const value of values) {
-      const copy = () => (value && typeof value === 'object' ? structuredClone(value) : value);
+      const copy = () => copyOf(value);
       const expected = await outcome(reference, metatype, copy());
       const actual = await outcome(pipe, metatype, copy());
       expect({ value, ...actual }).toEqual({ value, ...expected });
@@ -143,6 +213,32 @@ describe('RequestValidationPipe', () => {
     expect(result).toMatchObject({
       ok: true,
       instanceOf: 'VerifyLike',
+      result: { key: 'abc', cost: 2 },
+    });
+  });
+
+  it('builds a flat body without class-transformer, and the same instance as it would', async () => {
+    const general = jest.spyOn(ValidationPipe.prototype, 'transform');
+    try {
+      const quick = await outcome(pipe, WithDefaults, { cursor: 'c' });
+      expect(general).not.toHaveBeenCalled();
+      expect(quick).toEqual(await outcome(reference, WithDefaults, { cursor: 'c' }));
+      expect(quick).toMatchObject({
+        instanceOf: 'WithDefaults',
+        result: { limit: 20, cursor: 'c' },
+      });
+
+      await outcome(pipe, Transformed, { email: 'a@example.com', name: 'ab' });
+      expect(general).toHaveBeenCalledTimes(2); // the reference above, then this one
+    } finally {
+      general.mockRestore();
+    }
+  });
+
+  it('in cross-check mode, compares a quick instance with the general path’s', async () => {
+    RequestValidationPipe.crossCheck = true;
+    await expect(outcome(pipe, VerifyLike, { key: 'abc', cost: 2 })).resolves.toMatchObject({
+      ok: true,
       result: { key: 'abc', cost: 2 },
     });
   });
