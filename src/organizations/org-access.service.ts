@@ -60,11 +60,18 @@ export class OrgAccessService {
    */
   scope(principal: Principal, organizationId: string): OrgScope | null {
     if (!isUUID(organizationId)) return null;
-    if (principal.type === 'user') {
-      return { organizationId, caller: { kind: 'member', userId: principal.userId } };
+    switch (principal.type) {
+      case 'user':
+        return { organizationId, caller: { kind: 'member', userId: principal.userId } };
+      case 'api_key':
+        if (principal.organizationId !== organizationId) return null;
+        return { organizationId, caller: { kind: 'organization-key' } };
+      default: {
+        // Every kind of credential is classified here, and nowhere else.
+        const unhandled: never = principal;
+        throw new Error(`No organization access for principal ${JSON.stringify(unhandled)}`);
+      }
     }
-    if (principal.organizationId !== organizationId) return null;
-    return { organizationId, caller: { kind: 'organization-key' } };
   }
 
   /**
@@ -74,25 +81,16 @@ export class OrgAccessService {
   async resolve(principal: Principal, organizationId: string): Promise<OrgAccess | null> {
     const scope = this.scope(principal, organizationId);
     if (!scope) return null;
-    switch (principal.type) {
-      case 'user': {
-        const membership = await this.memberships.findWithOrganization(
-          organizationId,
-          principal.userId,
-        );
-        if (!membership?.organization) return null;
-        return { organization: membership.organization, membership };
-      }
-      case 'api_key': {
-        const organization = await this.organizations.findById(organizationId);
-        return organization ? { organization, membership: null } : null;
-      }
-      default: {
-        // Every kind of credential is resolved here, and nowhere else.
-        const unhandled: never = principal;
-        throw new Error(`No organization access for principal ${JSON.stringify(unhandled)}`);
-      }
+    if (scope.caller.kind === 'member') {
+      const membership = await this.memberships.findWithOrganization(
+        organizationId,
+        scope.caller.userId,
+      );
+      if (!membership?.organization) return null;
+      return { organization: membership.organization, membership };
     }
+    const organization = await this.organizations.findById(organizationId);
+    return organization ? { organization, membership: null } : null;
   }
 
   /**
