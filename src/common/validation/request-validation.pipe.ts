@@ -32,7 +32,7 @@ interface Plan {
  *
  * A flat JSON object (primitive values only) for a class without class-transformer decorators
  * skips Nest's pre-processing and class-transformer as well: all they would do is copy its
- * fields onto `new Class()`, which this pipe does itself (another ~8% of a small POST).
+ * fields onto `new Class()`, which this pipe does itself (verify: 153 → 128 µs of CPU a call).
  */
 export class RequestValidationPipe extends ValidationPipe {
   /** Tests set this: every value a plan passes is validated by class-validator too, and must pass. */
