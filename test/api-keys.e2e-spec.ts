@@ -228,6 +228,16 @@ describe('organization API keys', () => {
       body: { key, cost: 1001 },
     });
     expect(badCost.status).toBe(400);
+    // Prototype keys are refused like any unknown field (Nest's pipe would drop them), and
+    // such a call counts nothing.
+    for (const raw of [
+      JSON.stringify({ key, cost: 7, constructor: 'x' }),
+      JSON.stringify({ key, cost: 7, prototype: 1 }),
+    ]) {
+      const refused = await t.request('POST', '/api/v1/api-keys/verify', { raw });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ code: 'validation_failed' });
+    }
     const usage = await t.request(
       'GET',
       `/api/v1/organizations/${org.id}/api-keys/${id}/usage?from=${today()}&to=${today()}`,

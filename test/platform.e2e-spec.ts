@@ -85,6 +85,8 @@ describe('platform', () => {
     ['malformed JSON', '{"name": '],
     ['a __proto__ key', '{"name":"a","count":1,"__proto__":{"isAdmin":true}}'],
     ['a constructor.prototype key', '{"name":"a","count":1,"constructor":{"prototype":{"x":1}}}'],
+    ['a constructor key', '{"name":"a","count":1,"constructor":"x"}'],
+    ['a prototype key', '{"name":"a","count":1,"prototype":1}'],
   ])('answers 400 problem+json for %s', async (_case, raw) => {
     const res = await t.request('POST', '/probe/echo', { raw });
     expect(res.status).toBe(400);

@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { RESERVED_KEYS } from '../common/validation/reserved-keys';
 
 export const PREFERENCES_MAX_BYTES = 16 * 1024;
 export const PREFERENCES_MAX_DEPTH = 8;
@@ -41,42 +42,6 @@ export function canonicalLocale(value: string): string | null {
   } catch {
     return null;
   }
-}
-
-// Keys that mean something to JavaScript objects; refused anywhere in preferences.
-export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-export interface ReservedKeyFinding {
-  /** Dotted path of the object holding the key (`preferences.a`), or '' for the root. */
-  path: string;
-  key: string;
-}
-
-/**
- * The first `__proto__`, `constructor` or `prototype` own key anywhere in `value`, walked
- * without recursion so no nesting can exhaust the stack; `tooDeep` past `maxDepth` levels.
- */
-export function findReservedKey(
-  value: unknown,
-  maxDepth: number,
-): ReservedKeyFinding | { tooDeep: true } | null {
-  const pending: Array<{ node: unknown; path: string; depth: number }> = [
-    { node: value, path: '', depth: 1 },
-  ];
-  while (pending.length > 0) {
-    const { node, path, depth } = pending.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > maxDepth) return { tooDeep: true };
-    const entries = Array.isArray(node)
-      ? node.map((item, index) => [`[${index}]`, item] as const)
-      : Object.keys(node).map((key) => [key, (node as Record<string, unknown>)[key]] as const);
-    for (const [key, child] of entries) {
-      if (!Array.isArray(node) && FORBIDDEN_KEYS.has(key)) return { path, key };
-      const childPath = Array.isArray(node) ? `${path}${key}` : path ? `${path}.${key}` : key;
-      pending.push({ node: child, path: childPath, depth: depth + 1 });
-    }
-  }
-  return null;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -123,7 +88,7 @@ function jsonProblem(value: unknown, path: string, depth: number): string | null
   if (!isPlainObject(value)) return `${path} is not a JSON value`;
   // Own keys, read without touching the prototype chain (a JSON `__proto__` is an own key).
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return `key "${key}" is not allowed (at ${path})`;
+    if (RESERVED_KEYS.has(key)) return `key "${key}" is not allowed (at ${path})`;
     const keyProblem = stringProblem(key, `a key at ${path}`);
     if (keyProblem) return keyProblem;
     const problem = jsonProblem(value[key], `${path}.${key}`, depth + 1);

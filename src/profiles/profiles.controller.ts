@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Patch,
-  Put,
-  Req,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Req } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -26,7 +16,6 @@ import { readUploadedFile } from '../storage/upload';
 import { ProfileResponseDto } from './dto/profile-response.dto';
 import { ProfileUpdateDto } from './dto/profile-update.dto';
 import { ProfilesService } from './profiles.service';
-import { ReservedKeysInterceptor } from './reserved-keys.interceptor';
 
 @ApiTags('profile')
 @Controller('api/v1/profile')
@@ -42,7 +31,6 @@ export class ProfilesController {
   }
 
   @Patch()
-  @UseInterceptors(ReservedKeysInterceptor)
   @ApiOperation({
     summary: 'Change time zone, locale, notifications or preferences',
     description:

@@ -11,6 +11,7 @@ import {
   ValidatorOptions,
 } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { refuseReservedKeys } from './reserved-keys';
 
 type Check = (object: Record<string, unknown>) => boolean;
 
@@ -65,6 +66,14 @@ export class RequestValidationPipe extends ValidationPipe {
       }
     }
     return instance;
+  }
+
+  /**
+   * Nest deletes `__proto__`, `constructor` and `prototype` keys here without a word; the API
+   * refuses them, anywhere in a body or query, as it refuses any unknown field.
+   */
+  protected override stripProtoKeys(value: unknown): void {
+    refuseReservedKeys(value);
   }
 
   /** The DTO built from a flat body its plan passes, or undefined for the general path. */
