@@ -28,14 +28,16 @@ export function findReservedKey(
     // Bytes (a Buffer, a typed array) hold no keys, only indexes.
     if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) continue;
     if (depth > maxDepth) return { tooDeep: true };
-    // Only the items present: a sparse array's length can be far beyond its items.
-    const entries = Array.isArray(node)
-      ? Object.keys(node).map((index) => [`[${index}]`, node[Number(index)] as unknown] as const)
-      : Object.keys(node).map((key) => [key, (node as Record<string, unknown>)[key]] as const);
-    for (const [key, child] of entries) {
-      if (!Array.isArray(node) && RESERVED_KEYS.has(key)) return { path, key };
-      const childPath = Array.isArray(node) ? `${path}${key}` : path ? `${path}.${key}` : key;
-      pending.push({ node: child, path: childPath, depth: depth + 1 });
+    // Object.keys gives an array only the items it holds (a sparse one's length can be huge).
+    const isArray = Array.isArray(node);
+    for (const key of Object.keys(node)) {
+      if (!isArray && RESERVED_KEYS.has(key)) return { path, key };
+      const childPath = isArray ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      pending.push({
+        node: (node as Record<string, unknown>)[key],
+        path: childPath,
+        depth: depth + 1,
+      });
     }
   }
   return null;
