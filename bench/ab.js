@@ -12,10 +12,10 @@
 // AB_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gatehouse_ab), dropped and
 // created by the script. AB_PROFILE=1 runs B with --cpu-prof into bench/results/ab-profile/.
 const { spawn, execFileSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
 const { availableParallelism } = require('node:os');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
+const { cpuSeconds, createApi, httpStatus } = require('./shared');
 
 const [dirA, dirB, scenario, roundsArg = '6', secondsArg = '5'] = process.argv.slice(2);
 const SCENARIOS = ['verify', 'whoami-apikey', 'whoami-token', 'users-me', 'refresh'];
@@ -69,39 +69,23 @@ function startService(dir, which) {
 
 async function waitReady(port) {
   for (let attempt = 0; attempt < 150; attempt += 1) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
+    if ((await httpStatus(`http://127.0.0.1:${port}/health/ready`)) === 200) return;
     await sleep(200);
   }
   throw new Error(`the service on port ${port} did not become ready`);
 }
 
-async function api(port, method, path, { body, token } = {}) {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
 /** Seeds through A (both share the database) and returns autocannon's request for the route. */
 async function prepare() {
   const email = 'owner@ab.example.com';
+  const api = createApi(`http://127.0.0.1:${PORTS.A}`);
+  const call = async (...args) => (await api(...args)).body;
   const login = () =>
-    api(PORTS.A, 'POST', '/api/v1/auth/login', { body: { identifier: email, password: PASSWORD } });
-  const owner = await api(PORTS.A, 'POST', '/api/v1/auth/signup', {
+    call('POST', '/api/v1/auth/login', { body: { identifier: email, password: PASSWORD } });
+  const owner = await call('POST', '/api/v1/auth/signup', {
     body: { email, name: 'A/B owner', password: PASSWORD },
   });
-  const organization = await api(PORTS.A, 'POST', '/api/v1/organizations', {
+  const organization = await call('POST', '/api/v1/organizations', {
     token: owner.accessToken,
     body: { name: 'A/B' },
   });
@@ -112,7 +96,7 @@ async function prepare() {
     '-c',
     'UPDATE organizations SET quota_limit = 2000000000',
   ]);
-  const { key } = await api(PORTS.A, 'POST', `/api/v1/organizations/${organization.id}/api-keys`, {
+  const { key } = await call('POST', `/api/v1/organizations/${organization.id}/api-keys`, {
     token: owner.accessToken,
     body: { name: 'A/B' },
   });
@@ -164,13 +148,8 @@ async function prepare() {
   }
 }
 
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000; // clock ticks of 10 ms
-}
-
 async function measure(pid, port, request, duration) {
-  const before = cpuMicros(pid);
+  const before = cpuSeconds(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: 10,
@@ -184,7 +163,7 @@ async function measure(pid, port, request, duration) {
   }
   return {
     rps: result.requests.average,
-    cpuMicrosPerRequest: (cpuMicros(pid) - before) / result.requests.total,
+    cpuMicrosPerRequest: ((cpuSeconds(pid) - before) * 1e6) / result.requests.total,
   };
 }
 

@@ -1,7 +1,7 @@
 import { AppException } from '../errors/app.exception';
 
 /** How deep a request's JSON may nest; the API's own bodies need a few levels. */
-export const MAX_BODY_DEPTH = 32;
+const MAX_BODY_DEPTH = 32;
 
 // Keys that mean something to JavaScript objects.
 export const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -1,0 +1,63 @@
+'use strict';
+// Helpers of both benchmark scripts (run.js, ab.js): process CPU from /proc, a readiness
+// probe and a small JSON client for the service's API.
+const { execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const http = require('node:http');
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU seconds of a process, all threads (/proc/<pid>/stat). */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+function httpStatus(url) {
+  return new Promise((resolveStatus) => {
+    const request = http.get(url, { agent: false, timeout: 2000 }, (response) => {
+      response.resume();
+      resolveStatus(response.statusCode);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolveStatus(0));
+  });
+}
+
+function createApi(base) {
+  return async function api(method, path, { token, apiKey, body, expect } = {}) {
+    const headers = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (apiKey) headers['x-api-key'] = apiKey;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: reported below when the status is unexpected
+    }
+    if (expect !== false && (response.status < 200 || response.status > 299)) {
+      throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 400)}`);
+    }
+    return { status: response.status, body: json };
+  };
+}
+
+module.exports = { cpuSeconds, createApi, httpStatus };
