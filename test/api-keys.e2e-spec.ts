@@ -350,7 +350,7 @@ describe('monthly quota', () => {
   });
 });
 
-// Two instances need one server database to share; PGlite in memory is private to its app.
+// Two instances need one server database to share; an embedded database is private to its app.
 const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
 describeOnPostgres('usage counted by two instances', () => {

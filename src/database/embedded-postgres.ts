@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createCluster, EMBEDDED_POSTGRESQL_CONF } from './embedded-cluster';
 import { keepProtocolBatchesWhole } from './pglite-socket-queue';
 
 /** Where a `pg` client reaches an embedded database: a Unix socket directory (port 5432). */
@@ -83,27 +82,6 @@ async function serve(db: PGlite): Promise<{ socketDir: string; stop(): Promise<v
   };
 }
 
-/**
- * PGlite's postgresql.conf, written at every open. Postgres's default 128 MB of shared buffers
- * is allocated and touched inside the WebAssembly memory at start (RSS 317 → 196 MB for PGlite
- * alone at 16 MB); one embedded session needs little, and the OS caches the files beneath.
- */
-const EMBEDDED_POSTGRESQL_CONF = ['shared_buffers = 16MB'];
-
-/**
- * Creates the cluster in `dataDir` in a child process. PGlite's initdb leaves a few hundred MB
- * of WebAssembly memory behind, which an idle service keeps until a collection that never
- * comes (RSS 730 MB after a first start, 256 MB after a restart); a child returns it on exit.
- */
-async function initializeCluster(dataDir: string): Promise<void> {
-  const pglite = JSON.stringify(require.resolve('@electric-sql/pglite'));
-  const conf = JSON.stringify(EMBEDDED_POSTGRESQL_CONF);
-  const script =
-    `require(${pglite}).PGlite.create({ dataDir: process.argv[1], postgresqlconf: ${conf} })` +
-    `.then((db) => db.close())`;
-  await promisify(execFile)(process.execPath, ['-e', script, dataDir]);
-}
-
 export async function startMemoryDatabase(): Promise<EmbeddedEndpoint> {
   const db = await PGlite.create({ postgresqlconf: EMBEDDED_POSTGRESQL_CONF });
   const { socketDir, stop } = await serve(db);
@@ -158,7 +136,7 @@ export async function openFileDatabase(
   }
 
   try {
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) await initializeCluster(dataDir);
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await createCluster(dataDir);
     const db = await PGlite.create({ dataDir, postgresqlconf: EMBEDDED_POSTGRESQL_CONF });
     const { socketDir, stop } = await serve(db);
     writeFileSync(lockPath, JSON.stringify({ pid: process.pid, socketDir } satisfies LockFile));
