@@ -2,20 +2,22 @@
 // A/B of two builds of the service on one route, for a change too small to see across two
 // `npm run bench` runs on a shared machine (the same bare app varies 2× within an hour here).
 // Both builds run at once, on the first core; the load generator (this process) runs on the
-// second. Rounds alternate A-B / B-A, so drift hits both alike; each round prints req/s and the
-// service's CPU µs per request (user + system, from /proc), then the medians.
+// second. Rounds alternate A-B / B-A, so drift hits both alike; each round prints req/s, the
+// service's CPU µs per request (user + system, from /proc) and the local PostgreSQL's, then
+// the medians.
 //
 // Usage: node bench/ab.js <dirA> <dirB> <verify|whoami-apikey|whoami-token|users-me|refresh>
 //          [rounds=6] [seconds=5]
 // <dir> is a checkout with `dist/` built (e.g. `git worktree add /tmp/before HEAD~1`, link its
-// node_modules, `npx nest build`). It needs an empty PostgreSQL database of its own:
-// AB_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gatehouse_ab), dropped and
-// created by the script. AB_PROFILE=1 runs B with --cpu-prof into bench/results/ab-profile/.
+// node_modules, `npx nest build`). Each build gets an empty PostgreSQL database of its own
+// (so a change of schema can be compared too), named after AB_DATABASE_URL (default
+// postgres://postgres@127.0.0.1:5432/gatehouse_ab) with _a or _b; the script drops and
+// creates them. AB_PROFILE=1 runs B with --cpu-prof into bench/results/ab-profile/.
 const { spawn, execFileSync } = require('node:child_process');
 const { availableParallelism } = require('node:os');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
-const { cpuSeconds, createApi, httpStatus } = require('./shared');
+const { cpuSeconds, createApi, httpStatus, postgresCpuSeconds } = require('./shared');
 
 const [dirA, dirB, scenario, roundsArg = '6', secondsArg = '5'] = process.argv.slice(2);
 const SCENARIOS = ['verify', 'whoami-apikey', 'whoami-token', 'users-me', 'refresh'];
@@ -34,14 +36,19 @@ const PORTS = { A: 4101, B: 4102 };
 const pinned = availableParallelism() >= 2;
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
-function recreateDatabase() {
+function databaseUrlOf(which) {
   const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_${which.toLowerCase()}`;
+  return url.toString();
+}
+
+function recreateDatabase(which) {
+  const url = new URL(databaseUrlOf(which));
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
   for (const sql of [`DROP DATABASE IF EXISTS "${name}"`, `CREATE DATABASE "${name}"`]) {
     execFileSync('psql', [url.toString(), '-q', '-c', sql], { stdio: 'ignore' });
   }
-  return new URL(databaseUrl);
 }
 
 function startService(dir, which) {
@@ -57,7 +64,7 @@ function startService(dir, which) {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: databaseUrlOf(which),
       APP_SECRET: 'gatehouse-ab-only-app-secret-0123456789',
       EMAIL_VERIFICATION: 'optional',
       RATE_LIMIT_ENABLED: 'false',
@@ -75,10 +82,10 @@ async function waitReady(port) {
   throw new Error(`the service on port ${port} did not become ready`);
 }
 
-/** Seeds through A (both share the database) and returns autocannon's request for the route. */
-async function prepare() {
+/** Seeds one build's database through it and returns autocannon's request for the route. */
+async function prepare(which) {
   const email = 'owner@ab.example.com';
-  const api = createApi(`http://127.0.0.1:${PORTS.A}`);
+  const api = createApi(`http://127.0.0.1:${PORTS[which]}`);
   const call = async (...args) => (await api(...args)).body;
   const login = () =>
     call('POST', '/api/v1/auth/login', { body: { identifier: email, password: PASSWORD } });
@@ -91,7 +98,7 @@ async function prepare() {
   });
   // The default monthly quota (10,000) is less than one round.
   execFileSync('psql', [
-    databaseUrl,
+    databaseUrlOf(which),
     '-q',
     '-c',
     'UPDATE organizations SET quota_limit = 2000000000',
@@ -150,6 +157,7 @@ async function prepare() {
 
 async function measure(pid, port, request, duration) {
   const before = cpuSeconds(pid);
+  const postgresBefore = postgresCpuSeconds();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: 10,
@@ -164,6 +172,8 @@ async function measure(pid, port, request, duration) {
   return {
     rps: result.requests.average,
     cpuMicrosPerRequest: ((cpuSeconds(pid) - before) * 1e6) / result.requests.total,
+    postgresMicrosPerRequest:
+      ((postgresCpuSeconds() - postgresBefore) * 1e6) / result.requests.total,
   };
 }
 
@@ -171,30 +181,40 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function main() {
   if (pinned) execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
-  recreateDatabase();
-  const services = { A: startService(dirA, 'A') };
-  await waitReady(PORTS.A); // A runs the migrations first
-  services.B = startService(dirB, 'B');
-  await waitReady(PORTS.B);
+  const services = {};
+  for (const [which, dir] of [
+    ['A', dirA],
+    ['B', dirB],
+  ]) {
+    recreateDatabase(which);
+    services[which] = startService(dir, which);
+  }
   try {
-    const request = await prepare();
+    const requests = {};
+    for (const which of ['A', 'B']) {
+      await waitReady(PORTS[which]);
+      requests[which] = await prepare(which);
+      await measure(services[which].pid, PORTS[which], requests[which], 3);
+    }
     const results = { A: [], B: [] };
-    for (const which of ['A', 'B']) await measure(services[which].pid, PORTS[which], request, 3);
     for (let round = 1; round <= rounds; round += 1) {
       for (const which of round % 2 ? ['A', 'B'] : ['B', 'A']) {
-        results[which].push(await measure(services[which].pid, PORTS[which], request, seconds));
+        results[which].push(
+          await measure(services[which].pid, PORTS[which], requests[which], seconds),
+        );
       }
       const line = ['A', 'B'].map((which) => {
-        const { rps, cpuMicrosPerRequest } = results[which].at(-1);
-        return `${which} ${rps.toFixed(0)} req/s ${cpuMicrosPerRequest.toFixed(0)} µs/req`;
+        const { rps, cpuMicrosPerRequest, postgresMicrosPerRequest } = results[which].at(-1);
+        return `${which} ${rps.toFixed(0)} req/s ${cpuMicrosPerRequest.toFixed(0)} µs/req (PostgreSQL ${postgresMicrosPerRequest.toFixed(0)})`;
       });
       process.stdout.write(`round ${round}: ${line.join(' | ')}\n`);
     }
     for (const which of ['A', 'B']) {
       const rps = median(results[which].map((result) => result.rps));
       const cpu = median(results[which].map((result) => result.cpuMicrosPerRequest));
+      const postgres = median(results[which].map((result) => result.postgresMicrosPerRequest));
       process.stdout.write(
-        `${which} (${which === 'A' ? dirA : dirB}): median ${rps.toFixed(0)} req/s, ${cpu.toFixed(1)} µs/req\n`,
+        `${which} (${which === 'A' ? dirA : dirB}): median ${rps.toFixed(0)} req/s, ${cpu.toFixed(1)} µs/req, PostgreSQL ${postgres.toFixed(1)} µs/req\n`,
       );
     }
   } finally {

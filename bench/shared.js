@@ -24,6 +24,20 @@ function cpuSeconds(pid) {
   }
 }
 
+/**
+ * CPU seconds of this machine's PostgreSQL processes that are alive (a pool's backends stay
+ * for the whole run); NaN when there are none, e.g. on the embedded database.
+ */
+function postgresCpuSeconds() {
+  let pids;
+  try {
+    pids = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n');
+  } catch {
+    return NaN;
+  }
+  return pids.filter(Boolean).reduce((sum, pid) => sum + (cpuSeconds(pid) || 0), 0);
+}
+
 function httpStatus(url) {
   return new Promise((resolveStatus) => {
     const request = http.get(url, { agent: false, timeout: 2000 }, (response) => {
@@ -60,4 +74,4 @@ function createApi(base) {
   };
 }
 
-module.exports = { cpuSeconds, createApi, httpStatus };
+module.exports = { cpuSeconds, createApi, httpStatus, postgresCpuSeconds };

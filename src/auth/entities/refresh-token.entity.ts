@@ -5,7 +5,7 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
-  PrimaryGeneratedColumn,
+  PrimaryColumn,
 } from 'typeorm';
 import { Session } from './session.entity';
 
@@ -13,8 +13,13 @@ import { Session } from './session.entity';
 @Entity('refresh_tokens')
 @Index('IDX_refresh_tokens_session', ['sessionId'])
 export class RefreshToken {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
+  /** The only way a token is looked up; as the key, no second index to keep per rotation. */
+  @PrimaryColumn({
+    name: 'token_digest',
+    type: 'bytea',
+    primaryKeyConstraintName: 'PK_refresh_tokens_digest',
+  })
+  tokenDigest!: Buffer;
 
   @Column({ name: 'session_id', type: 'uuid' })
   sessionId!: string;
@@ -22,10 +27,6 @@ export class RefreshToken {
   @ManyToOne(() => Session, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'session_id' })
   session?: Session;
-
-  @Index('UQ_refresh_tokens_digest', { unique: true })
-  @Column({ name: 'token_digest', type: 'bytea' })
-  tokenDigest!: Buffer;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -5,6 +5,7 @@ import { MfaAndSocialSignIn1795623039000 } from './1795623039000-mfa-and-social-
 import { Profiles1795623048232 } from './1795623048232-profiles';
 import { ApiKeys1795623298515 } from './1795623298515-api-keys';
 import { PartialSessionRevokedIndex1795642933837 } from './1795642933837-partial-session-revoked-index';
+import { RefreshTokenDigestKey1795676400000 } from './1795676400000-refresh-token-digest-key';
 
 /** Every migration, in order. Listed explicitly so the same list serves ts-jest and dist/. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -15,4 +16,5 @@ export const migrations: MixedList<Function> = [
   Profiles1795623048232,
   ApiKeys1795623298515,
   PartialSessionRevokedIndex1795642933837,
+  RefreshTokenDigestKey1795676400000,
 ];
