@@ -13,20 +13,28 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** User + system CPU seconds of a process, all threads (/proc/<pid>/stat). */
-function cpuSeconds(pid) {
+/**
+ * User + system CPU seconds of a process, all threads (/proc/<pid>/stat); with
+ * `reapedChildren`, also that of its children that have exited.
+ */
+function cpuSeconds(pid, { reapedChildren = false } = {}) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const own = fields[11] + fields[12];
+    return (reapedChildren ? own + fields[13] + fields[14] : own) / CLOCK_TICKS;
   } catch {
     return NaN;
   }
 }
 
 /**
- * CPU seconds of this machine's PostgreSQL processes that are alive (a pool's backends stay
- * for the whole run); NaN when there are none, e.g. on the embedded database.
+ * CPU seconds of this machine's PostgreSQL: its processes alive now, plus the backends that
+ * have exited (the postmaster, the oldest, has reaped them). NaN when none runs, e.g. on the
+ * embedded database.
  */
 function postgresCpuSeconds() {
   let pids;
@@ -35,7 +43,10 @@ function postgresCpuSeconds() {
   } catch {
     return NaN;
   }
-  return pids.filter(Boolean).reduce((sum, pid) => sum + (cpuSeconds(pid) || 0), 0);
+  const postmaster = execFileSync('pgrep', ['-o', '-x', 'postgres'], { encoding: 'utf8' }).trim();
+  return pids
+    .filter(Boolean)
+    .reduce((sum, pid) => sum + (cpuSeconds(pid, { reapedChildren: pid === postmaster }) || 0), 0);
 }
 
 function httpStatus(url) {
