@@ -951,7 +951,12 @@ async function main() {
   report.loadAfter = uptime();
   report.scenarios = rows;
   report.checks = {
-    startup: { ms: report.startupMs, pass: report.startupMs < STARTUP_TARGET_MS },
+    // Both starts: the first (an empty DATA_DIR, every migration) and a restart.
+    startup: {
+      firstMs: report.startupFirstMs,
+      ms: report.startupMs,
+      pass: Math.max(report.startupFirstMs, report.startupMs) < STARTUP_TARGET_MS,
+    },
     idleRss: {
       atStartMb: report.idleRssAtStartMb,
       afterSeedMb: report.idleRssAfterSeedMb,
@@ -1065,8 +1070,8 @@ function print(report) {
       (report.argon2AtLogin
         ? `; ${report.argon2AtLogin.verifiesPerSecond.toFixed(1)}/s (1 loop) just before the login scenario, its reference`
         : ''),
-    `start-up to /health/ready 200: first start ${fmt.int(report.startupFirstMs)} ms, ` +
-      `restart ${fmt.int(c.startup.ms)} ms (target < ${STARTUP_TARGET_MS} ms: ${yes(c.startup.pass)})`,
+    `start-up to /health/ready 200: first start ${fmt.int(c.startup.firstMs)} ms, ` +
+      `restart ${fmt.int(c.startup.ms)} ms (target < ${STARTUP_TARGET_MS} ms for both: ${yes(c.startup.pass)})`,
     `idle RSS: ${fmt.mb(c.idleRss.atStartMb)} MB after start, ${fmt.mb(c.idleRss.afterSeedMb)} MB after seeding ` +
       `(target < ${IDLE_RSS_TARGET_MB} MB: ${yes(c.idleRss.pass)})`,
     c.rssGrowth
