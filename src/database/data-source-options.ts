@@ -2,7 +2,9 @@ import { DataSourceOptions } from 'typeorm';
 import { migrations } from './migrations';
 import { DatabaseEndpoint } from './database-endpoint';
 
-export function dataSourceOptions(endpoint: DatabaseEndpoint): DataSourceOptions {
+export function dataSourceOptions(
+  endpoint: Pick<DatabaseEndpoint, 'connection'>,
+): DataSourceOptions {
   const connection = endpoint.connection;
   return {
     type: 'postgres',

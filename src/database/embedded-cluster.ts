@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
+  constants,
   cpSync,
   existsSync,
   mkdirSync,
@@ -9,6 +11,8 @@ import {
   rmSync,
 } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { migrations } from './migrations';
 import { promisify } from 'node:util';
 
 /**
@@ -41,13 +45,50 @@ async function initializeCluster(dataDir: string): Promise<void> {
  * `node_modules/.cache`, named by PGlite's version (a cluster is only valid for the Postgres
  * build that made it), so reinstalling or upgrading starts over.
  */
-export function clusterTemplateDir(): string {
+export function clusterTemplateDir(variant = 'cluster'): string {
   const entry = require.resolve('@electric-sql/pglite');
   const marker = `${sep}node_modules${sep}`;
   const modules = entry.slice(0, entry.lastIndexOf(marker) + marker.length);
   const manifest = join(modules, '@electric-sql', 'pglite', 'package.json');
   const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-  return join(modules, '.cache', 'gatehouse', `pglite-${version}-cluster`);
+  return join(modules, '.cache', 'gatehouse', `pglite-${version}-${variant}`);
+}
+
+/**
+ * Names the schema the migrations make: a digest of each one's name and of the SQL its `up`
+ * runs (recorded, not executed), so editing a migration in place names a new schema. Null
+ * when a migration does more than `queryRunner.query`.
+ */
+type MigrationClass = new () => MigrationInterface;
+
+export async function migrationsKey(
+  list = migrations as unknown as readonly MigrationClass[],
+): Promise<string | null> {
+  const digest = createHash('sha256');
+  const recorder = {
+    query: (sql: string, parameters?: unknown[]) => {
+      digest
+        .update(sql)
+        .update(JSON.stringify(parameters ?? []))
+        .update('\0');
+      return Promise.resolve([]);
+    },
+  };
+  try {
+    for (const Migration of list) {
+      digest.update(Migration.name).update('\0');
+      await new Migration().up(recorder as unknown as QueryRunner);
+    }
+  } catch {
+    return null;
+  }
+  return digest.digest('hex').slice(0, 16);
+}
+
+/** The template with every migration applied, when the build has made it for these migrations. */
+export async function migratedTemplateDir(): Promise<string | null> {
+  const key = await migrationsKey();
+  return key ? clusterTemplateDir(`schema-${key}`) : null;
 }
 
 /**
@@ -55,12 +96,15 @@ export function clusterTemplateDir(): string {
  * takes ~0.2 s). Built in a private directory and renamed into place, so a reader never sees
  * half a cluster and concurrent makers (test workers, a build beside a start) do not collide.
  */
-export async function ensureClusterTemplate(template = clusterTemplateDir()): Promise<string> {
+export async function ensureClusterTemplate(
+  template = clusterTemplateDir(),
+  make: (dir: string) => Promise<void> = initializeCluster,
+): Promise<string> {
   if (isCluster(template)) return template;
   const building = `${template}.${process.pid}-${Date.now()}`;
   mkdirSync(dirname(template), { recursive: true });
   try {
-    await initializeCluster(building);
+    await make(building);
     renameSync(building, template);
   } catch (error) {
     // Someone else's rename won: theirs is as good as ours.
@@ -72,19 +116,29 @@ export async function ensureClusterTemplate(template = clusterTemplateDir()): Pr
 }
 
 /**
- * Creates the cluster of a new embedded database in `dataDir` (absent or empty) by copying
- * the template, beside it first so an interrupted copy never looks like a cluster. When the
- * template cannot be kept (a read-only install), runs initdb into `dataDir` itself.
+ * Creates the cluster of a new embedded database in `dataDir` (absent or empty) by copying a
+ * template, beside it first so an interrupted copy never looks like a cluster: the migrated
+ * one when the build made it for these migrations (nothing left to migrate at start), else
+ * the initialized one. When no template can be kept (a read-only install), runs initdb into
+ * `dataDir` itself.
  */
 export async function createCluster(
   dataDir: string,
-  templateDir = clusterTemplateDir(),
+  templates?: { migrated: string | null; initialized: string },
 ): Promise<void> {
-  const template = await ensureClusterTemplate(templateDir).catch(() => null);
+  const { migrated, initialized } = templates ?? {
+    migrated: await migratedTemplateDir(),
+    initialized: clusterTemplateDir(),
+  };
+  const template =
+    migrated && isCluster(migrated)
+      ? migrated
+      : await ensureClusterTemplate(initialized).catch(() => null);
   if (!template) return initializeCluster(dataDir);
   const copying = `${dataDir}.${process.pid}-${Date.now()}`;
   try {
-    cpSync(template, copying, { recursive: true });
+    // A copy-on-write clone where the file system has them (btrfs, XFS), else a plain copy.
+    cpSync(template, copying, { recursive: true, mode: constants.COPYFILE_FICLONE });
     // An empty directory made beforehand gives way; anything else in it stops here.
     if (existsSync(dataDir)) rmdirSync(dataDir);
     renameSync(copying, dataDir);
