@@ -11,9 +11,9 @@ import {
   rmSync,
 } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { migrations } from './migrations';
-import { promisify } from 'node:util';
 
 /**
  * PGlite's postgresql.conf, written at every open. Postgres's default 128 MB of shared buffers
@@ -41,9 +41,9 @@ async function initializeCluster(dataDir: string): Promise<void> {
 }
 
 /**
- * Where the freshly initialized cluster is kept: beside the installed PGlite, in
- * `node_modules/.cache`, named by PGlite's version (a cluster is only valid for the Postgres
- * build that made it), so reinstalling or upgrading starts over.
+ * Where a template cluster is kept: beside the installed PGlite, in `node_modules/.cache`,
+ * named by PGlite's version (a cluster is only valid for the Postgres build that made it), so
+ * reinstalling or upgrading starts over. `variant`: the initialized cluster, or a migrated one.
  */
 export function clusterTemplateDir(variant = 'cluster'): string {
   const entry = require.resolve('@electric-sql/pglite');
@@ -54,13 +54,13 @@ export function clusterTemplateDir(variant = 'cluster'): string {
   return join(modules, '.cache', 'gatehouse', `pglite-${version}-${variant}`);
 }
 
+type MigrationClass = new () => MigrationInterface;
+
 /**
  * Names the schema the migrations make: a digest of each one's name and of the SQL its `up`
  * runs (recorded, not executed), so editing a migration in place names a new schema. Null
  * when a migration does more than `queryRunner.query`.
  */
-type MigrationClass = new () => MigrationInterface;
-
 export async function migrationsKey(
   list = migrations as unknown as readonly MigrationClass[],
 ): Promise<string | null> {
