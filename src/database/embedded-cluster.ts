@@ -92,9 +92,10 @@ export async function migratedTemplateDir(): Promise<string | null> {
 }
 
 /**
- * The template cluster's directory, made once (initdb takes ~4 s here; copying its ~40 MB
- * takes ~0.2 s). Built in a private directory and renamed into place, so a reader never sees
- * half a cluster and concurrent makers (test workers, a build beside a start) do not collide.
+ * A template cluster's directory, made once by `make` (by default initdb, ~4 s here; copying
+ * its ~40 MB takes ~0.2 s). Built in a private directory and renamed into place, so a reader
+ * never sees half a cluster and concurrent makers (test workers, a build beside a start) do
+ * not collide.
  */
 export async function ensureClusterTemplate(
   template = clusterTemplateDir(),

@@ -15,9 +15,9 @@ import { runMigrations } from './migrator';
 export async function ensureMigratedTemplate(): Promise<string | null> {
   const template = await migratedTemplateDir();
   if (!template) return null;
-  const initialized = await ensureClusterTemplate();
   return ensureClusterTemplate(template, async (dir) => {
-    cpSync(initialized, dir, { recursive: true });
+    // Only when it is missing: a migrated template does not need the initialized one kept.
+    cpSync(await ensureClusterTemplate(), dir, { recursive: true });
     const endpoint = await openFileDatabase(dir, { join: false, waitMs: 0 });
     try {
       const connection = { socketDir: endpoint.socketDir };
