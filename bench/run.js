@@ -11,6 +11,8 @@
  * --cpu-prof  start the service with `bin/serve --cpu-prof`; the profile is written to a temporary
  *             directory when the service stops, and the harness prints one
  *             `node bench/profile-top.js …` command per scenario to read it.
+ * --database-anywhere  leave a local PostgreSQL's backends where the kernel puts them (by
+ *             default they are moved off the server's core; see keepDatabaseOffServerCore).
  *
  * BENCH_SERVICE_NODE_OPTIONS, when set, becomes the service's NODE_OPTIONS (e.g. `--trace-gc`).
  *
@@ -46,15 +48,18 @@ const PASSWORD = 'Bench-pass-7f3k9q2z';
 // Options and modes
 
 function parseArgs(argv) {
-  const options = { quick: false, only: null, cpuProf: false };
+  const options = { quick: false, only: null, cpuProf: false, databaseAnywhere: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
     else if (arg === '--cpu-prof') options.cpuProf = true;
+    else if (arg === '--database-anywhere') options.databaseAnywhere = true;
     else if (arg === '--only') options.only = argv[++i]?.split(',');
     else if (arg.startsWith('--only=')) options.only = arg.slice(7).split(',');
     else {
-      process.stderr.write(`unknown option ${arg} (use --quick, --only <a,b>, --cpu-prof)\n`);
+      process.stderr.write(
+        `unknown option ${arg} (use --quick, --only <a,b>, --cpu-prof, --database-anywhere)\n`,
+      );
       process.exit(2);
     }
   }
@@ -156,6 +161,57 @@ if (PIN) {
   execFileSync('taskset', ['-a', '-cp', String(PIN.load), String(process.pid)], {
     stdio: 'ignore',
   });
+}
+
+const LOCAL_HOSTS = new Set(['', 'localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Why a local PostgreSQL's backends cannot be moved off the server's core, or null when they
+ * can: the embedded database runs inside the service, and a remote server's pids are not ours.
+ */
+function databasePinningRefusal() {
+  if (!PIN) return 'no core pinning';
+  if (options.databaseAnywhere) return 'left where the kernel puts them (--database-anywhere)';
+  if (!process.env.DATABASE_URL) return 'embedded in the service';
+  const url = new URL(process.env.DATABASE_URL);
+  const socketDir = url.searchParams.get('host') ?? '';
+  if (!LOCAL_HOSTS.has(url.hostname) && !socketDir.startsWith('/')) return 'not local';
+  return null;
+}
+
+/**
+ * Moves the PostgreSQL backends serving the bench database to the load generator's core.
+ * The kernel wakes a backend on the core of the process that wrote to it, so an unpinned
+ * PostgreSQL runs much of its share of a database-reading route on the server's core and
+ * preempts the service there: measured on /users/me, 9,400 → 12,100 req/s once moved. On a
+ * real deployment the database has cores (usually a machine) of its own, and the bare
+ * baseline has its core to itself. Called after each warm-up, when the pool has all its
+ * connections. Returns how many backends were moved.
+ */
+async function keepDatabaseOffServerCore(stats) {
+  if (databasePinningRefusal() || !stats) return 0;
+  const { rows } = await stats.client.query(
+    `SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend'`,
+  );
+  let moved = 0;
+  for (const { pid } of rows) {
+    // Only PostgreSQL's own processes on this machine (a pid from elsewhere is not ours).
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (command !== 'postgres') continue;
+    try {
+      execFileSync('taskset', ['-cp', String(PIN.load), String(pid)], { stdio: 'ignore' });
+      moved += 1;
+    } catch {
+      // Not permitted (another user's server): it stays where the kernel puts it.
+    }
+  }
+  return moved;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,7 +509,7 @@ async function measure(base, scenario, pid, hooks = {}) {
   const warmup = await cannon(
     loadOptions(base, scenario, scenario.warmup?.() ?? { seconds: MODE.warmupSeconds }),
   );
-  hooks.afterWarmup?.(warmup);
+  await hooks.afterWarmup?.(warmup);
   const cpuFrom = cpuSeconds(pid);
   const wallFrom = performance.now();
   const runs = [];
@@ -673,6 +729,8 @@ async function main() {
   const api = createApi(base);
   let service = null;
   let stats = null;
+  // The most PostgreSQL backends moved off the server's core after one scenario's warm-up.
+  let databaseBackendsMoved = 0;
   const rows = [];
   try {
     // First start: an empty DATA_DIR (and, on a fresh database, every migration).
@@ -875,9 +933,13 @@ async function main() {
       const before = statsWork ? await stats.read() : null;
       let runsFrom = 0;
       const result = await measure(base, scenario, service.child.pid, {
-        afterWarmup: () => {
-          runsFrom = performance.now();
+        afterWarmup: async () => {
           if (rssAfterFirstWarmup === null) rssAfterFirstWarmup = rssMb(service.child.pid);
+          databaseBackendsMoved = Math.max(
+            databaseBackendsMoved,
+            await keepDatabaseOffServerCore(stats),
+          );
+          runsFrom = performance.now();
         },
       });
       // The measured runs, in ms since the service was spawned (for bench/profile-top.js).
@@ -936,6 +998,11 @@ async function main() {
       );
     }
     report.rssAfterFirstWarmupMb = rssAfterFirstWarmup;
+    report.databasePinning =
+      databasePinningRefusal() ??
+      (databaseBackendsMoved > 0
+        ? `${databaseBackendsMoved} PostgreSQL backends moved to core ${PIN.load}`
+        : 'PostgreSQL backends could not be moved');
     report.rssFinalMb = rssMb(service.child.pid);
   } finally {
     await stats?.client.end().catch(() => {});
@@ -1059,7 +1126,8 @@ function print(report) {
       `${report.quick ? 'quick' : 'full'} (${report.connections} connections, warm-up ` +
       `${report.mode.warmupSeconds} s, ${report.mode.runs} × ${report.mode.runSeconds} s, median), ` +
       `node ${report.node}`,
-    `pinning: ${typeof report.pinning === 'string' ? report.pinning : `server core ${report.pinning.server}, load generator core ${report.pinning.load}`}`,
+    `pinning: ${typeof report.pinning === 'string' ? report.pinning : `server core ${report.pinning.server}, load generator core ${report.pinning.load}`}; ` +
+      `database: ${report.databasePinning}`,
     `load before: ${report.loadBefore}`,
     `load after:  ${report.loadAfter}`,
     '',
