@@ -6,7 +6,8 @@
 // service's CPU µs per request (user + system, from /proc) and the local PostgreSQL's, then
 // the medians.
 //
-// Usage: node bench/ab.js <dirA> <dirB> <verify|whoami-apikey|whoami-token|users-me|refresh>
+// Usage: node bench/ab.js <dirA> <dirB>
+//          <verify|whoami-apikey|whoami-token|users-me|members|refresh>
 //          [rounds=6] [seconds=5]
 // <dir> is a checkout with `dist/` built (e.g. `git worktree add /tmp/before HEAD~1`, link its
 // node_modules, `npx nest build`). Each build gets an empty PostgreSQL database of its own
@@ -20,7 +21,7 @@ const autocannon = require('autocannon');
 const { cpuSeconds, createApi, httpStatus, postgresCpuSeconds } = require('./shared');
 
 const [dirA, dirB, scenario, roundsArg = '6', secondsArg = '5'] = process.argv.slice(2);
-const SCENARIOS = ['verify', 'whoami-apikey', 'whoami-token', 'users-me', 'refresh'];
+const SCENARIOS = ['verify', 'whoami-apikey', 'whoami-token', 'users-me', 'members', 'refresh'];
 if (!dirA || !dirB || !SCENARIOS.includes(scenario)) {
   process.stderr.write(
     `usage: node bench/ab.js <dirA> <dirB> <${SCENARIOS.join('|')}> [rounds] [seconds]\n`,
@@ -129,6 +130,12 @@ async function prepare(which) {
       return {
         method: 'GET',
         path: '/api/v1/users/me',
+        headers: { authorization: `Bearer ${accessToken}` },
+      };
+    case 'members':
+      return {
+        method: 'GET',
+        path: `/api/v1/organizations/${organization.id}/members`,
         headers: { authorization: `Bearer ${accessToken}` },
       };
     case 'refresh': {

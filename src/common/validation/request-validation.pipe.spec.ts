@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { Exclude, Expose, Type } from 'class-transformer';
+import { Exclude, Expose, Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -67,6 +67,26 @@ class Transformed {
   @IsString()
   @MaxLength(3)
   name!: string;
+}
+
+/** As the page query: converted fields beside a plain one. */
+class PartlyConverted {
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value,
+  )
+  @IsInt()
+  @Min(1)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  label?: string;
 }
 
 class WithDefaults {
@@ -191,6 +211,19 @@ describe('RequestValidationPipe', () => {
       ],
     ],
     [
+      'converted fields beside a plain one',
+      PartlyConverted,
+      [
+        {},
+        { cursor: 'c' },
+        { limit: '5' },
+        { limit: '5', cursor: 'c' },
+        { limit: 'x' },
+        { limit: 0 },
+        { label: ' x ', cursor: 'c' },
+      ],
+    ],
+    [
       'property defaults',
       WithDefaults,
       [{}, { limit: 5 }, { cursor: 'c' }, { limit: null }, { limit: 'x' }, { cursor: { a: 1 } }],
@@ -230,6 +263,32 @@ describe('RequestValidationPipe', () => {
 
       await outcome(pipe, Transformed, { email: 'a@example.com', name: 'ab' });
       expect(general).toHaveBeenCalledTimes(2); // the reference above, then this one
+    } finally {
+      general.mockRestore();
+    }
+  });
+
+  it('skips class-transformer when no field present has a decorator of it', async () => {
+    const general = jest.spyOn(ValidationPipe.prototype, 'transform');
+    try {
+      await expect(outcome(pipe, PartlyConverted, { cursor: 'c' })).resolves.toMatchObject({
+        ok: true,
+        instanceOf: 'PartlyConverted',
+        result: { cursor: 'c' },
+      });
+      await expect(outcome(pipe, PartlyConverted, {})).resolves.toMatchObject({ ok: true });
+      expect(general).not.toHaveBeenCalled();
+
+      // A converted field, present, goes through class-transformer.
+      await expect(outcome(pipe, PartlyConverted, { limit: '5' })).resolves.toMatchObject({
+        ok: true,
+        result: { limit: 5 },
+      });
+      await expect(outcome(pipe, PartlyConverted, { label: ' x ' })).resolves.toMatchObject({
+        ok: true,
+        result: { label: 'x' },
+      });
+      expect(general).toHaveBeenCalledTimes(2);
     } finally {
       general.mockRestore();
     }
