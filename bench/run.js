@@ -190,10 +190,16 @@ function databasePinningRefusal() {
  */
 async function keepDatabaseOffServerCore(stats) {
   if (databasePinningRefusal() || !stats) return 0;
-  const { rows } = await stats.client.query(
-    `SELECT pid FROM pg_stat_activity
-      WHERE datname = current_database() AND backend_type = 'client backend'`,
-  );
+  let rows;
+  try {
+    ({ rows } = await stats.client.query(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend'`,
+    ));
+  } catch (error) {
+    log(`PostgreSQL backends not listed: ${error.message}`);
+    return 0;
+  }
   let moved = 0;
   for (const { pid } of rows) {
     // Only PostgreSQL's own processes on this machine (a pid from elsewhere is not ours).
