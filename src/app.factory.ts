@@ -32,6 +32,9 @@ export async function createApp(
     trustProxy: config.http.trustProxy,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // No Nest middleware (hooks and guards do that work): without middie no hook of its own
+    // runs on every request, and a module adding middleware fails at start, not silently.
+    skipMiddie: true,
     // A client's request id is kept when harmless, so logs can be correlated across services.
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {

@@ -224,6 +224,12 @@ const forgeries: Array<[string, (c: ForgeContext) => string]> = [
       return `${header}.${b64url(payload)}.${signature}`;
     },
   ],
+  // base64url decoding skips what is not base64url: the same signature, another string.
+  ['a real token with padding after its signature', (c) => `${c.tokens.accessToken}==`],
+  [
+    'a real token with a stray character in its signature',
+    (c) => `${c.tokens.accessToken.slice(0, -4)}~${c.tokens.accessToken.slice(-4)}`,
+  ],
   ['a refresh token', (c) => c.tokens.refreshToken],
   [
     'a 6 KB token (signed with our key)',

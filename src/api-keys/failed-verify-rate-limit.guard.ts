@@ -21,9 +21,13 @@ export class FailedVerifyRateLimitGuard implements CanActivate {
     return `verify-failures:${ip}`;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    // With limits off the answer is synchronous: Nest would await even a resolved promise.
     if (!this.config.rateLimit.enabled) return true;
-    const ip = context.switchToHttp().getRequest<FastifyRequest>().ip;
+    return this.admit(context.switchToHttp().getRequest<FastifyRequest>().ip);
+  }
+
+  private async admit(ip: string): Promise<boolean> {
     const failures = Number((await this.state.get(this.key(ip))) ?? 0);
     if (failures >= this.config.rateLimit.authPerMinute) {
       const ttl = (await this.state.ttl(this.key(ip))) ?? WINDOW_MS;

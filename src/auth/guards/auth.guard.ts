@@ -2,25 +2,33 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_REQUIREMENT, AuthRequirement } from '../../common/auth/auth.decorator';
 import { ApiKeyCredentials } from '../../common/auth/api-key-credentials';
-import { AuthenticatedRequest } from '../../common/auth/principal';
+import { AccessTokenClaims, AuthenticatedRequest } from '../../common/auth/principal';
 import { IS_PUBLIC } from '../../common/auth/public.decorator';
 import { AppException } from '../../common/errors/app.exception';
+import { PerRoute } from '../../common/routes/per-route';
 import { UsersService } from '../../users/users.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
 
 // Keys are recognised by their prefix; everything else is an access token.
 const API_KEY_PREFIX = 'gk_';
-const BEARER_TOKEN = /^[A-Za-z0-9._~+/=-]+$/;
+
+function invalidAccessToken(): AppException {
+  return new AppException('unauthorized', 'The access token is not valid');
+}
 
 /** What a route asks of its caller: `public`, a requirement, or nothing (a mistake). */
 type RouteAccess = 'public' | AuthRequirement | undefined;
 
-/** The credential of `Authorization: Bearer <credential>` (scheme case-insensitive, RFC 9110). */
+/**
+ * The credential of `Authorization: Bearer <credential>` (scheme case-insensitive, RFC 9110).
+ * Its characters are checked where it is parsed (an access token's shape, a key's format), so
+ * a cached token is not scanned again on every request.
+ */
 export function bearerCredential(header: string | undefined): string | undefined {
   if (header === undefined || header.length < 8) return undefined;
   if (header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
   const credential = header.slice(7).trimStart();
-  return BEARER_TOKEN.test(credential) ? credential : undefined;
+  return credential === '' ? undefined : credential;
 }
 
 /**
@@ -29,8 +37,14 @@ export function bearerCredential(header: string | undefined): string | undefined
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  /** Per controller and handler: the metadata never changes after start, so it is read once. */
-  private readonly access = new Map<object, Map<object, RouteAccess>>();
+  private readonly access = new PerRoute<RouteAccess>((handler, controller) =>
+    this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller])
+      ? 'public'
+      : this.reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_REQUIREMENT, [
+          handler,
+          controller,
+        ]),
+  );
 
   constructor(
     private readonly reflector: Reflector,
@@ -39,8 +53,12 @@ export class AuthGuard implements CanActivate {
     private readonly users: UsersService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const requirement = this.routeAccess(context);
+  /**
+   * Synchronous where it can be (public routes, a cached access token): Nest awaits a
+   * returned promise, which costs every request a few microtask turns.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const requirement = this.access.of(context);
     if (requirement === 'public') return true;
     if (!requirement) {
       // A route that declares nothing is a mistake; deny rather than guess.
@@ -56,49 +74,59 @@ export class AuthGuard implements CanActivate {
         : bearer?.startsWith(API_KEY_PREFIX)
           ? bearer
           : undefined;
-    if (apiKey !== undefined) {
-      if (!requirement.apiKey) {
-        throw new AppException('unauthorized', 'This route needs a user access token');
-      }
-      const routeOrganizationId = requirement.org
-        ? (request.params as Record<string, string | undefined>).orgId
-        : undefined;
-      request.principal = await this.apiKeys.authenticate(
-        apiKey,
-        requirement.apiKey,
-        routeOrganizationId,
-      );
-      return true;
-    }
+    if (apiKey !== undefined) return this.admitApiKey(request, apiKey, requirement);
     if (!bearer) throw new AppException('unauthorized', 'A bearer access token is required');
-    let claims;
+    let claims: AccessTokenClaims | Promise<AccessTokenClaims>;
     try {
-      claims = await this.accessTokens.verifyFresh(bearer);
+      claims = this.accessTokens.verifyFresh(bearer);
     } catch {
-      throw new AppException('unauthorized', 'The access token is not valid');
+      throw invalidAccessToken();
     }
-    request.principal = { type: 'user', userId: claims.sub, sessionId: claims.sid, claims };
-    if (requirement.superuser) {
-      // Admin routes read the flag fresh: a demotion takes effect on the next request.
-      const user = await this.users.findById(claims.sub);
-      if (!user?.isActive || !user.isSuperuser) {
-        throw new AppException('forbidden', 'This needs a superuser');
-      }
+    if (claims instanceof Promise) {
+      return claims.then(
+        (fresh) => this.admitUser(request, fresh, requirement),
+        () => {
+          throw invalidAccessToken();
+        },
+      );
     }
+    return this.admitUser(request, claims, requirement);
+  }
+
+  private async admitApiKey(
+    request: AuthenticatedRequest,
+    apiKey: string,
+    requirement: AuthRequirement,
+  ): Promise<boolean> {
+    if (!requirement.apiKey) {
+      throw new AppException('unauthorized', 'This route needs a user access token');
+    }
+    const routeOrganizationId = requirement.org
+      ? (request.params as Record<string, string | undefined>).orgId
+      : undefined;
+    request.principal = await this.apiKeys.authenticate(
+      apiKey,
+      requirement.apiKey,
+      routeOrganizationId,
+    );
     return true;
   }
 
-  private routeAccess(context: ExecutionContext): RouteAccess {
-    const controller = context.getClass();
-    const handler = context.getHandler();
-    let handlers = this.access.get(controller);
-    if (handlers?.has(handler)) return handlers.get(handler);
-    const targets = [handler, controller];
-    const access = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)
-      ? 'public'
-      : this.reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_REQUIREMENT, targets);
-    if (!handlers) this.access.set(controller, (handlers = new Map<object, RouteAccess>()));
-    handlers.set(handler, access);
-    return access;
+  private admitUser(
+    request: AuthenticatedRequest,
+    claims: AccessTokenClaims,
+    requirement: AuthRequirement,
+  ): boolean | Promise<boolean> {
+    request.principal = { type: 'user', userId: claims.sub, sessionId: claims.sid, claims };
+    // Admin routes read the flag fresh: a demotion takes effect on the next request.
+    return requirement.superuser ? this.requireSuperuser(claims.sub) : true;
+  }
+
+  private async requireSuperuser(userId: string): Promise<boolean> {
+    const user = await this.users.findById(userId);
+    if (!user?.isActive || !user.isSuperuser) {
+      throw new AppException('forbidden', 'This needs a superuser');
+    }
+    return true;
   }
 }

@@ -9,6 +9,8 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 const MAX_TOKEN_LENGTH = 4096;
 const CLOCK_SKEW_SECONDS = 30;
 const CACHE_LIMIT = 50_000;
+// Three base64url segments, nothing else: base64url decoding would skip stray characters.
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 // Header parameters that point at keys elsewhere: never fetched, and a token using them is refused.
 const FORBIDDEN_HEADER_PARAMETERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'crit'];
 
@@ -86,15 +88,19 @@ export class AccessTokensService {
     return claims;
   }
 
-  /** As `verify`, but a token signed by a key this instance has not loaded yet gets one reload. */
-  async verifyFresh(token: string): Promise<AccessTokenClaims> {
+  /**
+   * As `verify`, but a token signed by a key this instance has not loaded yet gets one reload;
+   * only then is the answer a promise (the common case stays synchronous for the guard).
+   */
+  verifyFresh(token: string): AccessTokenClaims | Promise<AccessTokenClaims> {
     try {
       return this.verify(token);
     } catch (error) {
-      if (error instanceof UnknownSigningKeyError && (await this.keys.reloadForUnknownKid())) {
+      if (!(error instanceof UnknownSigningKeyError)) throw error;
+      return this.keys.reloadForUnknownKid().then((reloaded) => {
+        if (!reloaded) throw error;
         return this.verify(token);
-      }
-      throw error;
+      });
     }
   }
 
@@ -109,9 +115,8 @@ export class AccessTokensService {
 
   private verifySignatureAndClaims(token: string, nowSeconds: number): AccessTokenClaims {
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidAccessTokenError('too long');
-    const parts = token.split('.');
-    if (parts.length !== 3) throw new InvalidAccessTokenError('malformed');
-    const [headerSegment, payloadSegment, signatureSegment] = parts;
+    if (!COMPACT_JWS.test(token)) throw new InvalidAccessTokenError('malformed');
+    const [headerSegment, payloadSegment, signatureSegment] = token.split('.');
 
     let header: unknown;
     let payload: unknown;

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthenticatedRequest } from '../../common/auth/principal';
+import { AuthenticatedRequest, Principal } from '../../common/auth/principal';
 import { AppException } from '../../common/errors/app.exception';
+import { PerRoute } from '../../common/routes/per-route';
 import { hasOrgRole, OrgRole } from '../org-roles';
 import {
   OrgAccess,
@@ -23,18 +24,29 @@ export type OrgRequest = AuthenticatedRequest & { orgAccess?: OrgAccess; orgScop
  * On `@OrgAccessCheckedByQuery()` reads it only works out the caller's claim (`OrgScope`), and
  * the route's one statement checks it along with the read.
  */
+interface RouteOrgRule {
+  least: OrgRole | undefined;
+  checkedByQuery: boolean;
+}
+
 @Injectable()
 export class OrgRoleGuard implements CanActivate {
+  private readonly rules = new PerRoute<RouteOrgRule>((handler, controller) => ({
+    least: this.reflector.getAllAndOverride<OrgRole | undefined>(REQUIRED_ORG_ROLE, [
+      handler,
+      controller,
+    ]),
+    checkedByQuery: this.reflector.get<boolean>(ORG_ACCESS_CHECKED_BY_QUERY, handler) === true,
+  }));
+
   constructor(
     private readonly reflector: Reflector,
     private readonly access: OrgAccessService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const least = this.reflector.getAllAndOverride<OrgRole | undefined>(REQUIRED_ORG_ROLE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+  /** Synchronous on `@OrgAccessCheckedByQuery()` reads: Nest would await even a resolved promise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const { least, checkedByQuery } = this.rules.of(context);
     const request = context.switchToHttp().getRequest<OrgRequest>();
     const organizationId = (request.params as Record<string, string | undefined>).orgId;
     if (!least || organizationId === undefined) {
@@ -42,7 +54,7 @@ export class OrgRoleGuard implements CanActivate {
     }
     if (!request.principal) throw new AppException('unauthorized', 'Not signed in');
 
-    if (this.reflector.get<boolean>(ORG_ACCESS_CHECKED_BY_QUERY, context.getHandler())) {
+    if (checkedByQuery) {
       // The statement checks membership only; a stronger role needs the full check here.
       if (least !== 'member') throw new Error('@OrgAccessCheckedByQuery() is for member reads');
       const scope = this.access.scope(request.principal, organizationId);
@@ -50,10 +62,19 @@ export class OrgRoleGuard implements CanActivate {
       request.orgScope = scope;
       return true;
     }
-    const access = await this.access.resolve(request.principal, organizationId);
+    return this.admit(request, request.principal, organizationId, least);
+  }
+
+  private async admit(
+    request: OrgRequest,
+    principal: Principal,
+    organizationId: string,
+    least: OrgRole,
+  ): Promise<boolean> {
+    const access = await this.access.resolve(principal, organizationId);
     if (!access) throw organizationNotFound();
     // A key reaches here only on routes that accept keys, after AuthGuard checked its scope.
-    if (request.principal.type === 'user' && !hasOrgRole(access.membership, least)) {
+    if (principal.type === 'user' && !hasOrgRole(access.membership, least)) {
       throw roleRequired(least);
     }
     request.orgAccess = access;
