@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../common/crypto/tokens';
 
 export const API_KEY_PREFIX = 'gk_';
 /** `gk_` + 43 base64url characters: 32 random bytes (256 bits). */
@@ -6,7 +6,7 @@ const API_KEY_PATTERN = /^gk_[A-Za-z0-9_-]{43}$/;
 const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
 
 export function generateApiKey(): string {
-  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+  return API_KEY_PREFIX + randomToken();
 }
 
 /** Checked before any lookup: a malformed key costs no database work. */
