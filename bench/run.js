@@ -916,8 +916,9 @@ async function main() {
     for (const scenario of scenarios.filter((s) => wanted(s.key))) {
       await scenario.prepare?.(scenario);
       if (TARGETS[scenario.key]?.kind === 'argon2') {
-        // Again, just before the scenario: this machine's argon2 rate drifts (±15% within
-        // minutes), and the row is compared with the rate under the same conditions.
+        // Again, just before the scenario (and right after it, below): this machine's argon2
+        // rate drifts (±15% within minutes), and the row is compared with the rate under the
+        // same conditions.
         log('raw argon2 verification rate again, next to the login scenario');
         report.argon2AtLogin = await measureArgon2(1);
       }
@@ -952,6 +953,12 @@ async function main() {
       const runsWindowMs = [runsFrom, performance.now()].map((at) =>
         Math.round(at - service.spawnedAt),
       );
+      if (TARGETS[scenario.key]?.kind === 'argon2') {
+        // And right after it: the rate moves by 20% between two 3-s loops minutes apart
+        // (73 and 90/s in one run), so the reference is the mean of the two around the row.
+        log('raw argon2 verification rate again, right after the login scenario');
+        report.argon2AfterLogin = await measureArgon2(1);
+      }
       await sleep(MODE.settleMs);
       const after = statsWork ? await stats.read() : null;
       const rssAfter = rssMb(service.child.pid);
@@ -990,7 +997,8 @@ async function main() {
       row.target = target ? describeTarget(target) : '-';
       if (target?.kind === 'baseline') row.pass = row.pctOfBaseline >= target.min;
       if (target?.kind === 'argon2') {
-        row.argon2PerSecond = report.argon2AtLogin.verifiesPerSecond;
+        row.argon2PerSecond =
+          (report.argon2AtLogin.verifiesPerSecond + report.argon2AfterLogin.verifiesPerSecond) / 2;
         row.pctOfArgon2 = (row.rps / row.argon2PerSecond) * 100;
         row.pass = row.pctOfArgon2 >= target.min;
       }
@@ -1142,7 +1150,8 @@ function print(report) {
     `raw argon2id verify (m=19456,t=2,p=1) on the server core: ${report.argon2.verifiesPerSecond.toFixed(1)}/s ` +
       `(1 loop), ${report.argon2Pool.verifiesPerSecond.toFixed(1)}/s (4 loops, like the libuv pool)` +
       (report.argon2AtLogin
-        ? `; ${report.argon2AtLogin.verifiesPerSecond.toFixed(1)}/s (1 loop) just before the login scenario, its reference`
+        ? `; ${report.argon2AtLogin.verifiesPerSecond.toFixed(1)}/s and ${report.argon2AfterLogin.verifiesPerSecond.toFixed(1)}/s ` +
+          '(1 loop) just before and right after the login scenario, whose reference is their mean'
         : ''),
     `start-up to /health/ready 200: first start ${fmt.int(c.startup.firstMs)} ms, ` +
       `restart ${fmt.int(c.startup.ms)} ms (target < ${STARTUP_TARGET_MS} ms for both: ${yes(c.startup.pass)})`,
