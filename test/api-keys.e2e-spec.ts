@@ -350,6 +350,45 @@ describe('monthly quota', () => {
   });
 });
 
+describe('failed verifications per client IP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  const verify = (key: string) => t.request('POST', '/api/v1/api-keys/verify', { body: { key } });
+
+  it('counts only failed calls, then refuses every call from that IP with 429', async () => {
+    const { user, password } = await createUser(t);
+    const org = await createOrganization(t, user.id);
+    const token = (await login(t, user.email, password)).accessToken;
+    const created = await t.request('POST', `/api/v1/organizations/${org.id}/api-keys`, {
+      token,
+      body: { name: 'checked elsewhere' },
+    });
+    const key: string = created.body.key;
+
+    // Valid keys never count towards the limit.
+    for (let i = 0; i < 5; i++) expect((await verify(key)).body.valid).toBe(true);
+    const guesses = [];
+    for (let i = 0; i < 3; i++) guesses.push((await verify(`gk_${'x'.repeat(43)}`)).body);
+    expect(guesses).toEqual(Array(3).fill({ valid: false, code: 'not_found' }));
+
+    // The limit reached, a valid key from the same IP is refused too, and nothing is counted.
+    const refused = await verify(key);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await t.app.get(UsageMeter).flush();
+    const [row] = await t.dataSource.query(
+      `SELECT coalesce(sum(requests), 0)::int AS n FROM api_key_usage WHERE api_key_id = $1`,
+      [created.body.id],
+    );
+    expect(row.n).toBe(5);
+  });
+});
+
 // Two instances need one server database to share; an embedded database is private to its app.
 const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 

@@ -1,9 +1,7 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/public.decorator';
 import { ApiProblems } from '../common/errors/api-problems.decorator';
-import { Client } from '../common/http/client.decorator';
-import { ClientInfo } from '../common/http/request-context';
 import { FailedVerifyRateLimitGuard } from './failed-verify-rate-limit.guard';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyVerifyDto, ApiKeyVerifyResponseDto } from './dto/api-key.dto';
@@ -31,10 +29,12 @@ export class ApiKeyVerifyController {
   @ApiProblems(400, 429)
   async verify(
     @Body() body: ApiKeyVerifyDto,
-    @Client() client: ClientInfo,
+    // Fastify's request.ip (TRUST_PROXY-aware), as @Client() gives; Nest passes built-in
+    // parameters like this one straight through, custom ones through the validation pipe.
+    @Ip() ip: string | undefined,
   ): Promise<ApiKeyVerifyResponseDto> {
     const result = await this.apiKeys.verify(body.key, body.cost ?? 1);
-    if (!result.valid) await this.failures.recordFailure(client.ip ?? 'unknown');
+    if (!result.valid) await this.failures.recordFailure(ip ?? 'unknown');
     return result;
   }
 }
