@@ -4,6 +4,19 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** A new user's new organization and an API key of it, issued through the API. */
+async function organizationWithKey(app: TestApp, name: string) {
+  const { user, password } = await createUser(app);
+  const org = await createOrganization(app, user.id);
+  const token = (await login(app, user.email, password)).accessToken;
+  const created = await app.request('POST', `/api/v1/organizations/${org.id}/api-keys`, {
+    token,
+    body: { name },
+  });
+  expect(created.status).toBe(201);
+  return { org, token, key: created.body.key as string, keyId: created.body.id as string };
+}
+
 describe('organization API keys', () => {
   let t: TestApp;
   let org: { id: string };
@@ -319,15 +332,8 @@ describe('monthly quota', () => {
   afterAll(() => t.close());
 
   it('lets the request that reaches the limit pass and refuses the next', async () => {
-    const { user, password } = await createUser(t);
-    const org = await createOrganization(t, user.id);
+    const { org, token, key } = await organizationWithKey(t, 'quota');
     await t.dataSource.query(`UPDATE organizations SET quota_limit = 3 WHERE id = $1`, [org.id]);
-    const token = (await login(t, user.email, password)).accessToken;
-    const created = await t.request('POST', `/api/v1/organizations/${org.id}/api-keys`, {
-      token,
-      body: { name: 'quota' },
-    });
-    const key = created.body.key;
     const statuses = [];
     for (let i = 0; i < 4; i++) {
       statuses.push((await t.request('GET', '/api/v1/whoami', { token: key })).status);
@@ -360,14 +366,7 @@ describe('failed verifications per client IP', () => {
   const verify = (key: string) => t.request('POST', '/api/v1/api-keys/verify', { body: { key } });
 
   it('counts only failed calls, then refuses every call from that IP with 429', async () => {
-    const { user, password } = await createUser(t);
-    const org = await createOrganization(t, user.id);
-    const token = (await login(t, user.email, password)).accessToken;
-    const created = await t.request('POST', `/api/v1/organizations/${org.id}/api-keys`, {
-      token,
-      body: { name: 'checked elsewhere' },
-    });
-    const key: string = created.body.key;
+    const { key, keyId } = await organizationWithKey(t, 'checked elsewhere');
 
     // Valid keys never count towards the limit.
     for (let i = 0; i < 5; i++) expect((await verify(key)).body.valid).toBe(true);
@@ -383,7 +382,7 @@ describe('failed verifications per client IP', () => {
     await t.app.get(UsageMeter).flush();
     const [row] = await t.dataSource.query(
       `SELECT coalesce(sum(requests), 0)::int AS n FROM api_key_usage WHERE api_key_id = $1`,
-      [created.body.id],
+      [keyId],
     );
     expect(row.n).toBe(5);
   });
@@ -411,14 +410,7 @@ describeOnPostgres('usage counted by two instances', () => {
   });
 
   it('adds up both instances’ counts in the database', async () => {
-    const { user, password } = await createUser(a);
-    const org = await createOrganization(a, user.id);
-    const token = (await login(a, user.email, password)).accessToken;
-    const created = await a.request('POST', `/api/v1/organizations/${org.id}/api-keys`, {
-      token,
-      body: { name: 'shared' },
-    });
-    const key = created.body.key;
+    const { key, keyId } = await organizationWithKey(a, 'shared');
     const calls = [
       ...Array.from({ length: 25 }, () => a.request('GET', '/api/v1/whoami', { token: key })),
       ...Array.from({ length: 35 }, () => b.request('GET', '/api/v1/whoami', { token: key })),
@@ -428,7 +420,7 @@ describeOnPostgres('usage counted by two instances', () => {
     await b.app.get(UsageMeter).flush();
     const [row] = await a.dataSource.query(
       `SELECT sum(requests)::int AS n FROM api_key_usage WHERE api_key_id = $1`,
-      [created.body.id],
+      [keyId],
     );
     expect(row.n).toBe(60);
   });
