@@ -123,6 +123,9 @@ describe('platform', () => {
       await t.request('GET', '/api/v1/users/me'),
       await t.request('GET', '/api/v1/nothing-here'),
       await t.request('GET', '/health/live'),
+      // Fastify serves verify without Nest's router: the global hooks must still run.
+      await t.request('POST', '/api/v1/api-keys/verify', { body: { key: 'gk_unknown' } }),
+      await t.request('POST', '/api/v1/api-keys/verify', { body: { key: 1 } }),
     ]) {
       expect(Object.fromEntries(res.headers)).toMatchObject({
         'content-security-policy': expect.stringContaining("frame-ancestors 'self'"),

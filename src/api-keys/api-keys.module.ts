@@ -3,13 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyCredentials } from '../common/auth/api-key-credentials';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service';
 import { ApiKeyCredentialsService } from './api-key-credentials.service';
-import { ApiKeyVerifyController } from './api-key-verify.controller';
+import { ApiKeyVerifyRoute } from './api-key-verify.route';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyUsage } from './entities/api-key-usage.entity';
 import { ApiKey } from './entities/api-key.entity';
-import { FailedVerifyRateLimitGuard } from './failed-verify-rate-limit.guard';
+import { FailedVerifyLimiter } from './failed-verify-limiter';
 import { UsageMeter } from './usage-meter.service';
 import { WhoamiController } from './whoami.controller';
 
@@ -17,13 +17,14 @@ import { WhoamiController } from './whoami.controller';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey, ApiKeyUsage])],
-  controllers: [ApiKeysController, ApiKeyVerifyController, WhoamiController],
+  controllers: [ApiKeysController, WhoamiController],
   providers: [
     ApiKeysService,
     ApiKeysRepository,
     ApiKeyAuthenticator,
     UsageMeter,
-    FailedVerifyRateLimitGuard,
+    FailedVerifyLimiter,
+    ApiKeyVerifyRoute,
     { provide: ApiKeyCredentials, useClass: ApiKeyCredentialsService },
   ],
   exports: [ApiKeyCredentials, ApiKeysService, ApiKeyAuthenticator, UsageMeter],

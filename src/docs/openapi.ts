@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { verifyRouteDocs } from '../api-keys/api-key-verify.route';
 
 /** Stable operation ids (`Controller_method`), so the committed document is deterministic. */
 function operationId(controllerKey: string, methodKey: string): string {
@@ -29,7 +30,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
     .build();
-  return sortKeys(SwaggerModule.createDocument(app, config, { operationIdFactory: operationId }));
+  // Routes Fastify serves without a controller describe themselves.
+  const nativeRoutes = [verifyRouteDocs()];
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: operationId,
+    extraModels: nativeRoutes.flatMap((route) => route.models),
+  });
+  for (const route of nativeRoutes) document.paths[route.path] = route.item;
+  return sortKeys(document);
 }
 
 export function setupDocs(app: INestApplication): void {

@@ -1,5 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { FastifyRequest } from 'fastify';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AppException } from '../common/errors/app.exception';
 import { SharedState } from '../common/shared-state/shared-state';
@@ -11,7 +10,7 @@ const WINDOW_MS = 60_000;
  * checking valid keys is never slowed, one guessing keys soon is.
  */
 @Injectable()
-export class FailedVerifyRateLimitGuard implements CanActivate {
+export class FailedVerifyLimiter {
   constructor(
     private readonly config: AppConfig,
     @Inject(SharedState) private readonly state: SharedState,
@@ -21,13 +20,13 @@ export class FailedVerifyRateLimitGuard implements CanActivate {
     return `verify-failures:${ip}`;
   }
 
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    // With limits off the answer is synchronous: Nest would await even a resolved promise.
-    if (!this.config.rateLimit.enabled) return true;
-    return this.admit(context.switchToHttp().getRequest<FastifyRequest>().ip);
+  /** Throws 429 once `ip` has failed too often; with limits off, returns without waiting. */
+  admit(ip: string): void | Promise<void> {
+    if (!this.config.rateLimit.enabled) return;
+    return this.checkFailures(ip);
   }
 
-  private async admit(ip: string): Promise<boolean> {
+  private async checkFailures(ip: string): Promise<void> {
     const failures = Number((await this.state.get(this.key(ip))) ?? 0);
     if (failures >= this.config.rateLimit.authPerMinute) {
       const ttl = (await this.state.ttl(this.key(ip))) ?? WINDOW_MS;
@@ -35,7 +34,6 @@ export class FailedVerifyRateLimitGuard implements CanActivate {
         headers: { 'Retry-After': String(Math.max(1, Math.ceil(ttl / 1000))) },
       });
     }
-    return true;
   }
 
   async recordFailure(ip: string): Promise<void> {
