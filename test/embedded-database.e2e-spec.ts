@@ -89,19 +89,20 @@ describe('start-up checks', () => {
     const { argv, env } = launched(service.child.pid!);
     expect(await service.stop()).toBe(0);
     expect(argv).toContain('--max-old-space-size=512');
+    expect(argv).toContain('--min-semi-space-size=16');
     expect(argv.some((arg) => arg.endsWith('dist/main.js'))).toBe(true);
     expect(env).toContain('MALLOC_ARENA_MAX=2');
   });
 
-  it('leaves the heap limit to NODE_OPTIONS when it sets one', async () => {
+  it('leaves the heap sizes to NODE_OPTIONS when it sets them', async () => {
     const service = await startService({
       DATA_DIR: dataDir,
-      NODE_OPTIONS: '--max-old-space-size=300',
+      NODE_OPTIONS: '--max-old-space-size=300 --max-semi-space-size=8',
       MALLOC_ARENA_MAX: '4',
     });
     const { argv, env } = launched(service.child.pid!);
     expect(await service.stop()).toBe(0);
-    expect(argv.filter((arg) => arg.startsWith('--max-old-space-size'))).toEqual([]);
+    expect(argv.filter((arg) => /^--(max-old-space|min-semi-space)-size/.test(arg))).toEqual([]);
     expect(env).toContain('MALLOC_ARENA_MAX=4');
   });
 });
