@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { getSchemaPath, SwaggerDocumentOptions } from '@nestjs/swagger';
 import type { PathItemObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { FastifyInstance, FastifyRequest } from 'fastify';
-import { titleOf } from '../common/errors/error-codes';
+import { problemResponse } from '../common/errors/api-problems.decorator';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { validationException } from '../common/errors/validation';
 import { RequestValidationPipe } from '../common/validation/request-validation.pipe';
@@ -58,17 +58,6 @@ export function verifyRouteDocs(): {
   item: PathItemObject;
   models: SwaggerDocumentOptions['extraModels'] & object;
 } {
-  const problems = Object.fromEntries(
-    [400, 429].map((status) => [
-      String(status),
-      {
-        description: titleOf(status),
-        content: {
-          'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } },
-        },
-      },
-    ]),
-  );
   return {
     path: API_KEY_VERIFY_PATH,
     models: [ApiKeyVerifyDto, ApiKeyVerifyResponseDto, ProblemDetailsDto],
@@ -94,7 +83,8 @@ export function verifyRouteDocs(): {
               'application/json': { schema: { $ref: getSchemaPath(ApiKeyVerifyResponseDto) } },
             },
           },
-          ...problems,
+          '400': problemResponse(400),
+          '429': problemResponse(429),
         },
       },
     },
