@@ -1,10 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { HASHING_NICENESS } from './argon2-workers';
 import { PasswordHasher } from './password-hasher';
+
+/** A thread's nice value (Linux): field 19 of its stat line, counted after the command name. */
+function niceOf(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher();
 
   beforeAll(() => hasher.onModuleInit());
+  afterAll(() => hasher.onApplicationShutdown());
 
   it('answers every one of more concurrent checks than it runs at once, each correctly', async () => {
     const stored = await hasher.hash('correct horse battery');
@@ -15,7 +24,7 @@ describe('PasswordHasher', () => {
     expect(results).toEqual(attempts.map((_, i) => i % 2 === 0));
   });
 
-  it('frees its slot when a check fails, so later checks still run', async () => {
+  it('frees its thread when a check fails, so later checks still run', async () => {
     const failures = await Promise.all(
       Array.from({ length: availableParallelism() + 2 }, () => hasher.verify('not-a-hash', 'x')),
     );
@@ -24,4 +33,34 @@ describe('PasswordHasher', () => {
     await expect(hasher.verify(stored, 'another secret 42')).resolves.toBe(true);
     await expect(hasher.verifyDummy('anything')).resolves.toBe(false);
   });
+
+  it('hashes in the argon2id format with the current parameters', async () => {
+    const stored = await hasher.hash('format check 7');
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(hasher.needsRehash(stored)).toBe(false);
+  });
+
+  it('keeps the event loop free while hashing', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 4 }, () => hasher.hash('loop stays free')));
+    clearInterval(timer);
+    const elapsedMs = performance.now() - started;
+    // A hash on the event loop would leave no turn for the timer until it finished.
+    expect(ticks).toBeGreaterThan(elapsedMs / 10);
+  });
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'runs its threads below the event loop’s priority (Linux)',
+    async () => {
+      await hasher.hash('priority check');
+      const threads = readdirSync('/proc/self/task');
+      expect(threads.map((tid) => niceOf(`/proc/self/task/${tid}/stat`))).toContain(
+        HASHING_NICENESS,
+      );
+      // The event loop (this thread, whose id is the process's) keeps its priority.
+      expect(niceOf(`/proc/self/task/${process.pid}/stat`)).toBe(0);
+    },
+  );
 });

@@ -1,7 +1,7 @@
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
-import { availableParallelism } from 'node:os';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Algorithm } from '@node-rs/argon2';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomToken } from '../../common/crypto/tokens';
+import { Argon2Workers } from './argon2-workers';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. */
 export const ARGON2_PARAMETERS = {
@@ -15,30 +15,31 @@ export const ARGON2_PARAMETERS = {
 const CURRENT_PARAMETERS = `$argon2id$v=19$m=${ARGON2_PARAMETERS.memoryCost},t=${ARGON2_PARAMETERS.timeCost},p=${ARGON2_PARAMETERS.parallelism}$`;
 
 /**
- * argon2id hashing; @node-rs/argon2 runs it on libuv's thread pool, off the event loop.
- * At most one hash per usable core runs at a time (the rest wait in order): more would only
- * make them share the cores, each taking longer, with 19 MiB apiece held meanwhile.
+ * argon2id hashing, on worker threads below the event loop's priority (see Argon2Workers):
+ * off the event loop, and never delaying it.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
+export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   /** Verified against when the user does not exist, so both cases cost the same time. */
   private dummyHash = '';
-  /** Cores this process may run on (its CPU affinity, e.g. under taskset or a container). */
-  private readonly slots = availableParallelism();
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly workers = new Argon2Workers(ARGON2_PARAMETERS);
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.hash(randomToken());
   }
 
-  hash(password: string): Promise<string> {
-    return this.limited(() => hash(password, ARGON2_PARAMETERS));
+  async onApplicationShutdown(): Promise<void> {
+    await this.workers.close();
+  }
+
+  async hash(password: string): Promise<string> {
+    return (await this.workers.run({ op: 'hash', password })) as string;
   }
 
   async verify(passwordHash: string | null, password: string): Promise<boolean> {
     try {
-      return await this.limited(() => verify(passwordHash ?? this.dummyHash, password));
+      const hash = passwordHash ?? this.dummyHash;
+      return (await this.workers.run({ op: 'verify', hash, password })) === true;
     } catch {
       // A malformed stored hash never signs anyone in.
       return false;
@@ -53,21 +54,5 @@ export class PasswordHasher implements OnModuleInit {
 
   needsRehash(passwordHash: string): boolean {
     return !passwordHash.startsWith(CURRENT_PARAMETERS);
-  }
-
-  private async limited<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.slots) {
-      await new Promise<void>((start) => this.waiting.push(start));
-    } else {
-      this.running += 1;
-    }
-    try {
-      return await work();
-    } finally {
-      // The slot passes straight to the next in line, or is freed.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
   }
 }

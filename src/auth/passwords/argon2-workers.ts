@@ -1,0 +1,116 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The hashing threads' nice value (Linux): below the event loop's, so a queued or running
+ * hash never preempts it. On a busy core the event loop then keeps answering cheap requests
+ * (token checks, key verification) at once, and hashes take the time it leaves; at nice 10
+ * they still get about a tenth of a core the event loop saturates.
+ */
+export const HASHING_NICENESS = 10;
+
+export type Argon2Job =
+  { op: 'hash'; password: string } | { op: 'verify'; hash: string; password: string };
+
+type Reply = { value: string | boolean } | { error: string };
+
+interface Task {
+  job: Argon2Job;
+  resolve: (value: string | boolean) => void;
+  reject: (error: Error) => void;
+}
+
+// Evaluated rather than loaded from a file, so the same code serves dist/ and the tests.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const argon2 = require(workerData.argon2Path);
+if (process.platform === 'linux') {
+  // On Linux a priority set for "process 0" is this thread's alone.
+  try { require('node:os').setPriority(workerData.niceness); } catch {}
+}
+parentPort.on('message', (job) => {
+  try {
+    const value = job.op === 'hash'
+      ? argon2.hashSync(job.password, workerData.parameters)
+      : argon2.verifySync(job.hash, job.password);
+    parentPort.postMessage({ value });
+  } catch (error) {
+    parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
+});
+`;
+
+/**
+ * argon2 on worker threads, one per usable core at most (`availableParallelism()` follows the
+ * CPU affinity), each running one hash at a time; later jobs wait in order. More would only
+ * share the cores, each hash taking longer with 19 MiB held meanwhile. Threads start on first
+ * use and hold the process open only while they have work.
+ */
+export class Argon2Workers {
+  private readonly idle: Worker[] = [];
+  private readonly running = new Map<Worker, Task>();
+  private readonly queue: Task[] = [];
+  private started = 0;
+
+  constructor(
+    private readonly parameters: object,
+    private readonly maxWorkers = availableParallelism(),
+  ) {}
+
+  run(job: Argon2Job): Promise<string | boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    const workers = [...this.idle, ...this.running.keys()];
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.started < this.maxWorkers ? this.spawn() : null);
+      if (!worker) return;
+      const task = this.queue.shift() as Task;
+      this.running.set(worker, task);
+      worker.ref();
+      worker.postMessage(task.job);
+    }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        argon2Path: require.resolve('@node-rs/argon2'),
+        parameters: this.parameters,
+        niceness: HASHING_NICENESS,
+      },
+    });
+    this.started += 1;
+    worker.on('message', (reply: Reply) => {
+      const task = this.running.get(worker);
+      this.running.delete(worker);
+      worker.unref();
+      this.idle.push(worker);
+      if ('error' in reply) task?.reject(new Error(reply.error));
+      else task?.resolve(reply.value);
+      this.dispatch();
+    });
+    // A thread that dies (it should not) fails its job; the next job starts another.
+    worker.once('exit', (code) => {
+      this.started -= 1;
+      const idleAt = this.idle.indexOf(worker);
+      if (idleAt >= 0) this.idle.splice(idleAt, 1);
+      const task = this.running.get(worker);
+      this.running.delete(worker);
+      task?.reject(new Error(`argon2 worker exited (code ${code})`));
+      this.dispatch();
+    });
+    worker.on('error', () => undefined); // its 'exit' follows and settles the job
+    return worker;
+  }
+}
