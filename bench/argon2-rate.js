@@ -3,8 +3,9 @@
 // t=2, p=1), for comparing POST /auth/login against. Run pinned to the server's core.
 // Prints one JSON line: { verifiesPerSecond, verifies, seconds, concurrency }.
 // Usage: node bench/argon2-rate.js [seconds=3] [concurrency=1]
-// concurrency 1 is one `await verify()` loop; 4 keeps every libuv pool thread busy, as the
-// service does under a login load (on one core they compete for the same CPU and caches).
+// concurrency 1 is one `await verify()` loop, login's reference: the service hashes one
+// password per usable core at a time. 4 shows what hashes sharing one core would cost (they
+// compete for the same CPU and caches).
 const { hash, verify } = require('@node-rs/argon2');
 
 const PARAMETERS = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
