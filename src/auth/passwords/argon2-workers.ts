@@ -51,6 +51,7 @@ export class Argon2Workers {
   private readonly running = new Map<Worker, Task>();
   private readonly queue: Task[] = [];
   private started = 0;
+  private closed = false;
 
   constructor(
     private readonly parameters: object,
@@ -58,20 +59,26 @@ export class Argon2Workers {
   ) {}
 
   run(job: Argon2Job): Promise<string | boolean> {
+    if (this.closed) return Promise.reject(new Error('The password hasher is shut down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.dispatch();
     });
   }
 
+  /** Stops every thread; jobs still queued or running fail. */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) {
+      task.reject(new Error('The password hasher is shut down'));
+    }
     const workers = [...this.idle, ...this.running.keys()];
     this.idle.length = 0;
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.closed) {
       const worker = this.idle.pop() ?? (this.started < this.maxWorkers ? this.spawn() : null);
       if (!worker) return;
       const task = this.queue.shift() as Task;

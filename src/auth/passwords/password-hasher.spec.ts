@@ -51,6 +51,17 @@ describe('PasswordHasher', () => {
     expect(ticks).toBeGreaterThan(elapsedMs / 10);
   });
 
+  it('refuses work once shut down, failing what was still queued', async () => {
+    const closing = new PasswordHasher();
+    const queued = Array.from({ length: availableParallelism() + 2 }, () => closing.hash('q'));
+    const settled = Promise.allSettled(queued);
+    await closing.onApplicationShutdown();
+    const outcomes = await settled;
+    // More jobs than threads: some were waiting, and none of them is left hanging.
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected').length).toBeGreaterThan(0);
+    await expect(closing.hash('too late')).rejects.toThrow('shut down');
+  });
+
   (process.platform === 'linux' ? it : it.skip)(
     'runs its threads below the event loop’s priority (Linux)',
     async () => {
