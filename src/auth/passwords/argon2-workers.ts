@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
- * The hashing threads' nice value (Linux): below the event loop's, so a queued or running
- * hash never preempts it. On a busy core the event loop then keeps answering cheap requests
- * (token checks, key verification) at once, and hashes take the time it leaves; at nice 10
- * they still get about a tenth of a core the event loop saturates.
+ * How far below the event loop's priority the hashing threads run (Linux nice values), so a
+ * queued or running hash never preempts it. On a busy core the event loop then keeps answering
+ * cheap requests (token checks, key verification) at once, and hashes take the time it leaves;
+ * 10 steps down they still get about a tenth of a core the event loop saturates.
  */
 export const HASHING_NICENESS = 10;
 
@@ -25,8 +25,9 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const argon2 = require(workerData.argon2Path);
 if (process.platform === 'linux') {
-  // On Linux a priority set for "process 0" is this thread's alone.
-  try { require('node:os').setPriority(workerData.niceness); } catch {}
+  // On Linux the priority of "process 0" is this thread's alone; it starts at the event loop's.
+  const os = require('node:os');
+  try { os.setPriority(Math.min(19, os.getPriority() + workerData.niceness)); } catch {}
 }
 parentPort.on('message', (job) => {
   try {

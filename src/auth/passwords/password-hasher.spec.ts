@@ -65,13 +65,15 @@ describe('PasswordHasher', () => {
   (process.platform === 'linux' ? it : it.skip)(
     'runs its threads below the event loop’s priority (Linux)',
     async () => {
+      // The event loop is this thread, whose id is the process's; the hashing threads run
+      // HASHING_NICENESS steps below it, and it keeps its own priority.
+      const eventLoopNice = niceOf(`/proc/self/task/${process.pid}/stat`);
       await hasher.hash('priority check');
       const threads = readdirSync('/proc/self/task');
       expect(threads.map((tid) => niceOf(`/proc/self/task/${tid}/stat`))).toContain(
-        HASHING_NICENESS,
+        Math.min(19, eventLoopNice + HASHING_NICENESS),
       );
-      // The event loop (this thread, whose id is the process's) keeps its priority.
-      expect(niceOf(`/proc/self/task/${process.pid}/stat`)).toBe(0);
+      expect(niceOf(`/proc/self/task/${process.pid}/stat`)).toBe(eventLoopNice);
     },
   );
 });
