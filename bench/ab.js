@@ -18,7 +18,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const { availableParallelism } = require('node:os');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
-const { cpuSeconds, createApi, httpStatus, postgresCpuSeconds } = require('./shared');
+const { cpuSeconds, createApi, httpStatus, median, postgresCpuSeconds } = require('./shared');
 
 const [dirA, dirB, scenario, roundsArg = '6', secondsArg = '5'] = process.argv.slice(2);
 const SCENARIOS = ['verify', 'whoami-apikey', 'whoami-token', 'users-me', 'members', 'refresh'];
@@ -183,8 +183,6 @@ async function measure(pid, port, request, duration) {
       ((postgresCpuSeconds() - postgresBefore) * 1e6) / result.requests.total,
   };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   if (pinned) execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });

@@ -37,7 +37,7 @@ const { loadavg, tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
-const { cpuSeconds, createApi, httpStatus } = require('./shared');
+const { cpuSeconds, createApi, httpStatus, median } = require('./shared');
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
@@ -1004,9 +1004,7 @@ async function main() {
         );
         row.argon2PerSecond = raw.reduce((total, rate) => total + rate, 0) / raw.length;
         // The median run's ratio, as req/s is the median run's.
-        row.pctOfArgon2 = [...row.pctOfArgon2Runs].sort((a, b) => a - b)[
-          Math.floor(row.pctOfArgon2Runs.length / 2)
-        ];
+        row.pctOfArgon2 = median(row.pctOfArgon2Runs);
         row.pass = row.pctOfArgon2 >= target.min;
       }
       if (target?.kind === 'rps') row.pass = row.rps >= target.min;

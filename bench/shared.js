@@ -85,4 +85,9 @@ function createApi(base) {
   };
 }
 
-module.exports = { cpuSeconds, createApi, httpStatus, postgresCpuSeconds };
+/** The middle value (the upper one of the two middles for an even count). */
+function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+module.exports = { cpuSeconds, createApi, httpStatus, median, postgresCpuSeconds };

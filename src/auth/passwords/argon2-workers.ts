@@ -51,7 +51,6 @@ export class Argon2Workers {
   private readonly idle: Worker[] = [];
   private readonly running = new Map<Worker, Task>();
   private readonly queue: Task[] = [];
-  private started = 0;
   private closed = false;
 
   constructor(
@@ -80,7 +79,8 @@ export class Argon2Workers {
 
   private dispatch(): void {
     while (this.queue.length > 0 && !this.closed) {
-      const worker = this.idle.pop() ?? (this.started < this.maxWorkers ? this.spawn() : null);
+      const threads = this.idle.length + this.running.size;
+      const worker = this.idle.pop() ?? (threads < this.maxWorkers ? this.spawn() : null);
       if (!worker) return;
       const task = this.queue.shift() as Task;
       this.running.set(worker, task);
@@ -98,7 +98,6 @@ export class Argon2Workers {
         niceness: HASHING_NICENESS,
       },
     });
-    this.started += 1;
     worker.on('message', (reply: Reply) => {
       const task = this.running.get(worker);
       this.running.delete(worker);
@@ -110,7 +109,6 @@ export class Argon2Workers {
     });
     // A thread that dies (it should not) fails its job; the next job starts another.
     worker.once('exit', (code) => {
-      this.started -= 1;
       const idleAt = this.idle.indexOf(worker);
       if (idleAt >= 0) this.idle.splice(idleAt, 1);
       const task = this.running.get(worker);
