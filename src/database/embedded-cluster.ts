@@ -93,9 +93,9 @@ export async function migratedTemplateDir(): Promise<string | null> {
 
 /**
  * A template cluster's directory, made once by `make` (by default initdb, ~4 s here; copying
- * its ~40 MB in ~1,000 files takes 0.2–0.9 s, mostly creating the files). Built in a private directory and renamed into place, so a reader
- * never sees half a cluster and concurrent makers (test workers, a build beside a start) do
- * not collide.
+ * its ~40 MB in ~1,000 files takes 0.2–0.9 s, mostly creating the files). Built in a private
+ * directory and renamed into place, so a reader never sees half a cluster and concurrent
+ * makers (test workers, a build beside a start) do not collide.
  */
 export async function ensureClusterTemplate(
   template = clusterTemplateDir(),

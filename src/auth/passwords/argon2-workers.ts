@@ -78,7 +78,8 @@ export class Argon2Workers {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0 && !this.closed) {
+    // Once closed the queue stays empty (close() drains it and run() refuses), so no thread starts.
+    while (this.queue.length > 0) {
       const threads = this.idle.length + this.running.size;
       const worker = this.idle.pop() ?? (threads < this.maxWorkers ? this.spawn() : null);
       if (!worker) return;
