@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SharedState } from '../common/shared-state/shared-state';
+import { MaybePromise } from '../common/maybe-promise';
 import { SingleFlight } from '../common/single-flight';
 import { tokenDigestHex } from '../common/crypto/tokens';
 import { DATABASE_ROLE, DatabaseRole } from '../database/database.module';
@@ -30,6 +31,17 @@ export interface OrganizationSummary {
 }
 
 export type ApiKeyRefusal = 'not_found' | 'revoked' | 'expired';
+
+/** The key if it can be used now (expiry is checked on every use). */
+function usable(live: LiveApiKey | null): LiveApiKey | ApiKeyRefusal {
+  if (!live) return 'not_found';
+  const now = Date.now();
+  if (live.revokedAt !== null || (live.graceEndsAt !== null && live.graceEndsAt <= now)) {
+    return 'revoked';
+  }
+  if (live.expiresAt !== null && live.expiresAt <= now) return 'expired';
+  return live;
+}
 
 /**
  * Finds keys by digest with a cache in front, so a steady caller costs no query. Changes
@@ -62,33 +74,33 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
     clearInterval(this.timer);
   }
 
-  /** The live key, or why it is not usable. A malformed key never reaches the database. */
-  async authenticate(key: string): Promise<LiveApiKey | ApiKeyRefusal> {
+  /**
+   * The live key, or why it is not usable; at once for a key the cache knows. A malformed key
+   * never reaches the database.
+   */
+  authenticate(key: string): MaybePromise<LiveApiKey | ApiKeyRefusal> {
     if (!isWellFormedApiKey(key)) return 'not_found';
     const cacheKey = tokenDigestHex(key);
-    let live = this.byDigest.get(cacheKey);
-    if (live === undefined) {
-      const row = await this.repository.findByDigest(Buffer.from(cacheKey, 'hex'));
-      live = row
-        ? {
-            id: row.id,
-            organizationId: row.organizationId,
-            name: row.name,
-            prefix: row.prefix,
-            scopes: row.scopes,
-            expiresAt: row.expiresAt?.getTime() ?? null,
-            revokedAt: row.revokedAt?.getTime() ?? null,
-            graceEndsAt: row.graceEndsAt?.getTime() ?? null,
-          }
-        : null;
-      this.remember(cacheKey, live);
-    }
-    if (!live) return 'not_found';
-    const now = Date.now();
-    if (live.revokedAt !== null || (live.graceEndsAt !== null && live.graceEndsAt <= now)) {
-      return 'revoked';
-    }
-    if (live.expiresAt !== null && live.expiresAt <= now) return 'expired';
+    const cached = this.byDigest.get(cacheKey);
+    if (cached !== undefined) return usable(cached);
+    return this.load(cacheKey).then(usable);
+  }
+
+  private async load(cacheKey: string): Promise<LiveApiKey | null> {
+    const row = await this.repository.findByDigest(Buffer.from(cacheKey, 'hex'));
+    const live = row
+      ? {
+          id: row.id,
+          organizationId: row.organizationId,
+          name: row.name,
+          prefix: row.prefix,
+          scopes: row.scopes,
+          expiresAt: row.expiresAt?.getTime() ?? null,
+          revokedAt: row.revokedAt?.getTime() ?? null,
+          graceEndsAt: row.graceEndsAt?.getTime() ?? null,
+        }
+      : null;
+    this.remember(cacheKey, live);
     return live;
   }
 
@@ -96,7 +108,7 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
    * Name, slug and quota of a key's organization, at most a few seconds old. A stale entry
    * still answers while one background read (shared by concurrent callers) renews it.
    */
-  async organization(id: string): Promise<OrganizationSummary> {
+  organization(id: string): MaybePromise<OrganizationSummary> {
     const cached = this.organizations.get(id);
     if (!cached) return this.loadOrganization(id);
     if (Date.now() - cached.loadedAt >= ORGANIZATION_TTL_MS) {

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { getSchemaPath, SwaggerDocumentOptions } from '@nestjs/swagger';
 import type { PathItemObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
@@ -6,12 +6,14 @@ import { FastifyInstance, FastifyRequest } from 'fastify';
 import { problemResponse } from '../common/errors/api-problems.decorator';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { validationException } from '../common/errors/validation';
+import { andThen, MaybePromise } from '../common/maybe-promise';
 import { RequestValidationPipe } from '../common/validation/request-validation.pipe';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyVerifyDto, ApiKeyVerifyResponseDto } from './dto/api-key.dto';
 import { FailedVerifyLimiter } from './failed-verify-limiter';
 
 export const API_KEY_VERIFY_PATH = '/api/v1/api-keys/verify';
+const VERIFY_BODY: ArgumentMetadata = { type: 'body', metatype: ApiKeyVerifyDto };
 
 /**
  * `POST /api/v1/api-keys/verify`, served by Fastify directly rather than by a Nest controller.
@@ -40,15 +42,16 @@ export class ApiKeyVerifyRoute implements OnModuleInit {
     fastify?.post(API_KEY_VERIFY_PATH, (request) => this.verify(request));
   }
 
-  private async verify(request: FastifyRequest): Promise<ApiKeyVerifyResponseDto> {
-    await this.failures.admit(request.ip);
-    const body = (await this.validation.transform(request.body, {
-      type: 'body',
-      metatype: ApiKeyVerifyDto,
-    })) as ApiKeyVerifyDto;
-    const result = await this.apiKeys.verify(body.key, body.cost ?? 1);
-    if (!result.valid) await this.failures.recordFailure(request.ip);
-    return result;
+  /** Each step answers at once when it can: with limits off and the key cached, nothing waits. */
+  private verify(request: FastifyRequest): MaybePromise<ApiKeyVerifyResponseDto> {
+    return andThen(this.failures.admit(request.ip), () =>
+      andThen(this.validation.transformNow(request.body, VERIFY_BODY), (body) => {
+        const { key, cost } = body as ApiKeyVerifyDto;
+        return andThen(this.apiKeys.verify(key, cost ?? 1), (result) =>
+          result.valid ? result : this.failures.recordFailure(request.ip).then(() => result),
+        );
+      }),
+    );
   }
 }
 

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { tokenDigest } from '../common/crypto/tokens';
 import { AppException } from '../common/errors/app.exception';
+import { andThen, MaybePromise } from '../common/maybe-promise';
 import { ClientInfo } from '../common/http/request-context';
 import { Page } from '../common/pagination/keyset';
-import { ApiKeyAuthenticator, LiveApiKey } from './api-key-authenticator.service';
+import { ApiKeyAuthenticator } from './api-key-authenticator.service';
 import { displayPrefix, generateApiKey } from './api-key-format';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyVerifyResponseDto } from './dto/api-key.dto';
@@ -162,41 +163,25 @@ export class ApiKeysService {
   }
 
   /**
-   * Authenticates a key and counts `cost` requests against its organization's monthly
-   * quota. Used by the guard (cost 1) and by `POST /api-keys/verify`.
+   * Checks a key for another service and counts `cost` requests against its organization's
+   * monthly quota. At once when the key, its organization and the month's usage are cached:
+   * this is the route other services call for each request they serve.
    */
-  async use(
-    key: string,
-    cost = 1,
-  ): Promise<
-    | { ok: true; key: LiveApiKey; quota: { limit: number; used: number; remaining: number } }
-    | { ok: false; code: 'not_found' | 'revoked' | 'expired' | 'quota_exceeded' }
-  > {
-    const live = await this.authenticator.authenticate(key);
-    if (typeof live === 'string') return { ok: false, code: live };
-    const organization = await this.authenticator.organization(live.organizationId);
-    const { allowed, used } = await this.meter.consume(live, organization.quotaLimit, cost);
-    if (!allowed) return { ok: false, code: 'quota_exceeded' };
-    return {
-      ok: true,
-      key: live,
-      quota: {
-        limit: organization.quotaLimit,
-        used,
-        remaining: Math.max(0, organization.quotaLimit - used),
-      },
-    };
-  }
-
-  async verify(key: string, cost: number): Promise<ApiKeyVerifyResponseDto> {
-    const result = await this.use(key, cost);
-    if (!result.ok) return { valid: false, code: result.code };
-    return {
-      valid: true,
-      keyId: result.key.id,
-      organizationId: result.key.organizationId,
-      scopes: result.key.scopes,
-      quota: result.quota,
-    };
+  verify(key: string, cost: number): MaybePromise<ApiKeyVerifyResponseDto> {
+    return andThen(this.authenticator.authenticate(key), (live) =>
+      typeof live === 'string'
+        ? { valid: false, code: live }
+        : andThen(this.meter.consume(live, cost), ({ allowed, used, limit }) =>
+            allowed
+              ? {
+                  valid: true,
+                  keyId: live.id,
+                  organizationId: live.organizationId,
+                  scopes: live.scopes,
+                  quota: { limit, used, remaining: Math.max(0, limit - used) },
+                }
+              : { valid: false, code: 'quota_exceeded' },
+          ),
+    );
   }
 }

@@ -7,12 +7,22 @@ import {
 } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { SharedState } from '../common/shared-state/shared-state';
+import { andThen, MaybePromise } from '../common/maybe-promise';
 import { SingleFlight } from '../common/single-flight';
 import { DATABASE_ROLE, DatabaseRole } from '../database/database.module';
+import { ApiKeyAuthenticator, LiveApiKey } from './api-key-authenticator.service';
 import { ApiKeysRepository, UsageIncrement } from './api-keys.repository';
 
 const FLUSH_INTERVAL_MS = 1_000;
 const QUOTA_REFRESH_MS = 5_000;
+
+/** What counting requests against an organization's monthly quota came to. */
+export interface QuotaCharge {
+  allowed: boolean;
+  /** This month's requests, these included when allowed. */
+  used: number;
+  limit: number;
+}
 
 interface MonthUsage {
   month: string;
@@ -56,6 +66,7 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     private readonly repository: ApiKeysRepository,
+    private readonly authenticator: ApiKeyAuthenticator,
     private readonly audit: AuditService,
     @Inject(SharedState) private readonly sharedState: SharedState,
     @Inject(DATABASE_ROLE) private readonly role: DatabaseRole,
@@ -72,21 +83,31 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /**
-   * Counts `cost` requests for the key when the organization's month stays within
-   * `quotaLimit` (the request that reaches the limit passes); false when it is exhausted.
+   * Counts `cost` requests for the key when its organization's month stays within the quota
+   * (the request that reaches the limit passes); `allowed: false` when it is exhausted. At once
+   * while the organization and this month's stored total are in memory.
    */
-  async consume(
-    key: { id: string; organizationId: string },
-    quotaLimit: number,
-    cost = 1,
-  ): Promise<{ allowed: boolean; used: number }> {
+  consume(key: LiveApiKey, cost = 1): MaybePromise<QuotaCharge> {
     const day = utcDay();
-    const used = await this.monthlyUsed(key.organizationId, day);
-    if (cost > 0 && used + cost > quotaLimit) {
+    return andThen(this.authenticator.organization(key.organizationId), ({ quotaLimit }) =>
+      andThen(this.monthlyUsed(key.organizationId, day), (used) =>
+        this.count(key, day, used, quotaLimit, cost),
+      ),
+    );
+  }
+
+  private count(
+    key: LiveApiKey,
+    day: string,
+    used: number,
+    limit: number,
+    cost: number,
+  ): QuotaCharge {
+    if (cost > 0 && used + cost > limit) {
       void this.auditQuotaExceeded(key.organizationId, day);
-      return { allowed: false, used };
+      return { allowed: false, used, limit };
     }
-    if (cost === 0 && used >= quotaLimit) return { allowed: false, used };
+    if (cost === 0 && used >= limit) return { allowed: false, used, limit };
     const slot = `${key.id}|${day}`;
     const entry = this.pending.get(slot);
     if (entry) {
@@ -105,22 +126,29 @@ export class UsageMeter implements OnApplicationBootstrap, BeforeApplicationShut
       key.organizationId,
       (this.pendingByOrganization.get(key.organizationId) ?? 0) + cost,
     );
-    return { allowed: true, used: used + cost };
+    return { allowed: true, used: used + cost, limit };
   }
 
   /** This month's requests for the organization, as far as this instance knows. */
-  async monthlyUsed(organizationId: string, day = utcDay()): Promise<number> {
+  monthlyUsed(organizationId: string, day = utcDay()): MaybePromise<number> {
     const month = monthStartOf(day);
-    let usage = this.months.get(organizationId);
+    const usage = this.months.get(organizationId);
     if (!usage || usage.month !== month) {
-      usage = await this.refreshMonth(organizationId, month);
-    } else if (Date.now() - usage.refreshedAt > QUOTA_REFRESH_MS) {
+      return this.refreshMonth(organizationId, month).then((fresh) =>
+        this.withPending(organizationId, fresh),
+      );
+    }
+    if (Date.now() - usage.refreshedAt > QUOTA_REFRESH_MS) {
       // Stale but of this month: answer from it and refresh in the background, so requests
       // never queue behind the read (the figure is a few seconds old either way).
       void this.refreshMonth(organizationId, month).catch((error: Error) =>
         this.logger.warn(`Could not refresh the monthly usage: ${error.message}`),
       );
     }
+    return this.withPending(organizationId, usage);
+  }
+
+  private withPending(organizationId: string, usage: MonthUsage): number {
     return usage.stored + (this.pendingByOrganization.get(organizationId) ?? 0);
   }
 

@@ -2,8 +2,9 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../common/auth/auth.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
-import { Principal } from '../common/auth/principal';
+import { Principal, UserPrincipal } from '../common/auth/principal';
 import { AppException } from '../common/errors/app.exception';
+import { andThen, MaybePromise } from '../common/maybe-promise';
 import { UsersService } from '../users/users.service';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service';
 
@@ -33,11 +34,10 @@ export class WhoamiController {
   @Auth({ apiKey: true })
   @ApiOperation({ summary: 'Who is calling: a user (access token) or an API key' })
   @ApiOkResponse({ type: WhoamiResponseDto })
-  async whoami(@CurrentPrincipal() principal: Principal): Promise<WhoamiResponseDto> {
+  whoami(@CurrentPrincipal() principal: Principal): MaybePromise<WhoamiResponseDto> {
     if (principal.type === 'api_key') {
-      const organization = await this.apiKeys.organization(principal.organizationId);
-      return {
-        type: 'api_key',
+      return andThen(this.apiKeys.organization(principal.organizationId), (organization) => ({
+        type: 'api_key' as const,
         apiKey: {
           id: principal.keyId,
           name: principal.name,
@@ -45,8 +45,12 @@ export class WhoamiController {
           scopes: principal.scopes,
         },
         organization: { id: organization.id, name: organization.name, slug: organization.slug },
-      };
+      }));
     }
+    return this.userSummary(principal);
+  }
+
+  private async userSummary(principal: UserPrincipal): Promise<WhoamiResponseDto> {
     const user = await this.users.summary(principal.userId);
     if (!user || !user.isActive) throw new AppException('unauthorized', 'Not signed in');
     return {

@@ -5,6 +5,7 @@ import { ApiKeyCredentials } from '../../common/auth/api-key-credentials';
 import { AccessTokenClaims, AuthenticatedRequest } from '../../common/auth/principal';
 import { IS_PUBLIC } from '../../common/auth/public.decorator';
 import { AppException } from '../../common/errors/app.exception';
+import { andThen } from '../../common/maybe-promise';
 import { PerRoute } from '../../common/routes/per-route';
 import { UsersService } from '../../users/users.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
@@ -93,23 +94,24 @@ export class AuthGuard implements CanActivate {
     return this.admitUser(request, claims, requirement);
   }
 
-  private async admitApiKey(
+  private admitApiKey(
     request: AuthenticatedRequest,
     apiKey: string,
     requirement: AuthRequirement,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     if (!requirement.apiKey) {
       throw new AppException('unauthorized', 'This route needs a user access token');
     }
     const routeOrganizationId = requirement.org
       ? (request.params as Record<string, string | undefined>).orgId
       : undefined;
-    request.principal = await this.apiKeys.authenticate(
-      apiKey,
-      requirement.apiKey,
-      routeOrganizationId,
+    return andThen(
+      this.apiKeys.authenticate(apiKey, requirement.apiKey, routeOrganizationId),
+      (principal) => {
+        request.principal = principal;
+        return true;
+      },
     );
-    return true;
   }
 
   private admitUser(

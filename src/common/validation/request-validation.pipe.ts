@@ -11,6 +11,7 @@ import {
   ValidatorOptions,
 } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { MaybePromise } from '../maybe-promise';
 import { refuseReservedKeys } from './reserved-keys';
 
 type Check = (object: Record<string, unknown>) => boolean;
@@ -71,6 +72,18 @@ export class RequestValidationPipe extends ValidationPipe {
       }
     }
     return instance;
+  }
+
+  /**
+   * `transform`, at once for a value the quick path builds (the tests' cross-check aside): for
+   * a route served outside Nest's router, whose handler need not await a known value.
+   */
+  transformNow(value: unknown, metadata: ArgumentMetadata): MaybePromise<unknown> {
+    const instance =
+      RequestValidationPipe.crossCheck || metadata.type === 'custom'
+        ? undefined
+        : this.quickInstance(value, metadata);
+    return instance ?? this.transform(value, metadata);
   }
 
   /**
