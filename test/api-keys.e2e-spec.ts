@@ -1,4 +1,6 @@
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { UsageMeter } from '../src/api-keys/usage-meter.service';
+import { ApiKeyCredentials } from '../src/common/auth/api-key-credentials';
 import { addMember, createOrganization, createUser, login } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -257,6 +259,22 @@ describe('organization API keys', () => {
       { token: admin },
     );
     expect(usage.body.total).toBe(5);
+  });
+
+  it('checks a key its caches know without waiting for anything', async () => {
+    const { key, id } = await createKey(admin, { name: 'cached', scopes: ['a:b'] });
+    const service = t.app.get(ApiKeysService);
+    const credentials = t.app.get(ApiKeyCredentials);
+    // The first use loads the key (and its organization's month, when new).
+    expect(await service.verify(key, 1)).toMatchObject({ valid: true, keyId: id });
+    const verified = service.verify(key, 1);
+    expect(verified).not.toBeInstanceOf(Promise);
+    expect(verified).toMatchObject({ valid: true, keyId: id, quota: { used: 2 } });
+    const principal = credentials.authenticate(key, 'a:b');
+    expect(principal).not.toBeInstanceOf(Promise);
+    expect(principal).toMatchObject({ type: 'api_key', keyId: id, organizationId: org.id });
+    // A refusal from the cache is at once as well, and still a refusal.
+    expect(() => credentials.authenticate(key, 'c:d')).toThrow('lacks the scope c:d');
   });
 
   it('keeps keys of one organization out of another', async () => {
