@@ -76,13 +76,13 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
 
   /**
    * The live key, or why it is not usable; at once for a key the cache knows. A malformed key
-   * never reaches the database.
+   * never reaches the database (nor the cache, which holds only well-formed keys' digests).
    */
   authenticate(key: string): MaybePromise<LiveApiKey | ApiKeyRefusal> {
-    if (!isWellFormedApiKey(key)) return 'not_found';
     const cacheKey = tokenDigestHex(key);
     const cached = this.byDigest.get(cacheKey);
     if (cached !== undefined) return usable(cached);
+    if (!isWellFormedApiKey(key)) return 'not_found';
     return this.load(cacheKey).then(usable);
   }
 

@@ -9,7 +9,7 @@ export function generateApiKey(): string {
   return API_KEY_PREFIX + randomToken();
 }
 
-/** Checked before any lookup: a malformed key costs no database work. */
+/** Checked before any database lookup: a malformed key costs no database work. */
 export function isWellFormedApiKey(value: string): boolean {
   return API_KEY_PATTERN.test(value);
 }
