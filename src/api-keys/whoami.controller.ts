@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../common/auth/auth.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -21,6 +22,28 @@ export class WhoamiResponseDto {
   organization?: { id: string; name: string; slug: string };
 }
 
+const text = { type: 'string' } as const;
+const textOrNull = { type: ['string', 'null'] } as const;
+
+/**
+ * WhoamiResponseDto for Fastify's compiled serializer, quicker than JSON.stringify on an object
+ * it has to inspect (whoami is the route other services' calls are measured by).
+ */
+const WHOAMI_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: text,
+    user: { type: 'object', properties: { id: text, email: text, username: textOrNull } },
+    sessionId: text,
+    apiKey: {
+      type: 'object',
+      properties: { id: text, name: text, prefix: text, scopes: { type: 'array', items: text } },
+    },
+    organization: { type: 'object', properties: { id: text, name: text, slug: text } },
+  },
+} as const;
+
 @ApiTags('api-keys')
 @Controller('api/v1/whoami')
 export class WhoamiController {
@@ -32,6 +55,7 @@ export class WhoamiController {
   /** Answers from caches: no query per request in the steady state. */
   @Get()
   @Auth({ apiKey: true })
+  @RouteSchema({ response: { 200: WHOAMI_RESPONSE_SCHEMA } })
   @ApiOperation({ summary: 'Who is calling: a user (access token) or an API key' })
   @ApiOkResponse({ type: WhoamiResponseDto })
   whoami(@CurrentPrincipal() principal: Principal): MaybePromise<WhoamiResponseDto> {
