@@ -59,8 +59,10 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // Custom parameter decorators are not validated (Nest's `validateCustomDecorators` is off).
-    const instance = metadata.type === 'custom' ? undefined : this.quickInstance(value, metadata);
+    // Custom parameter decorators (the principal, the client) are not validated, as in Nest's
+    // pipe with `validateCustomDecorators` off; answered here, without its async call.
+    if (metadata.type === 'custom') return value;
+    const instance = this.quickInstance(value, metadata);
     if (instance === undefined) return super.transform(value, metadata);
     if (RequestValidationPipe.crossCheck) {
       const expected: unknown = await super.transform(structuredClone(value), metadata);
