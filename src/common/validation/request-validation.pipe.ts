@@ -81,10 +81,10 @@ export class RequestValidationPipe extends ValidationPipe {
    * a route served outside Nest's router, whose handler need not await a known value.
    */
   transformNow(value: unknown, metadata: ArgumentMetadata): MaybePromise<unknown> {
-    const instance =
-      RequestValidationPipe.crossCheck || metadata.type === 'custom'
-        ? undefined
-        : this.quickInstance(value, metadata);
+    if (metadata.type === 'custom') return value;
+    const instance = RequestValidationPipe.crossCheck
+      ? undefined
+      : this.quickInstance(value, metadata);
     return instance ?? this.transform(value, metadata);
   }
 
