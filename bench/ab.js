@@ -7,7 +7,7 @@
 // the medians (and the cheapest round's CPU per request, the least disturbed).
 //
 // Usage: node bench/ab.js <dirA> <dirB>
-//          <verify|whoami-apikey|whoami-token|users-me|members|refresh>
+//          <verify|whoami-apikey|whoami-token|users-me|members|refresh|login>
 //          [rounds=6] [seconds=5]
 // <dir> is a checkout with `dist/` built (e.g. `git worktree add /tmp/before HEAD~1`, link its
 // node_modules, `npx nest build`). Each build gets an empty PostgreSQL database of its own
@@ -18,10 +18,25 @@ const { spawn, execFileSync } = require('node:child_process');
 const { availableParallelism } = require('node:os');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
-const { cpuSeconds, createApi, httpStatus, median, postgresCpuSeconds } = require('./shared');
+const {
+  cpuSeconds,
+  createApi,
+  httpStatus,
+  mainThreadCpuSeconds,
+  median,
+  postgresCpuSeconds,
+} = require('./shared');
 
 const [dirA, dirB, scenario, roundsArg = '6', secondsArg = '5'] = process.argv.slice(2);
-const SCENARIOS = ['verify', 'whoami-apikey', 'whoami-token', 'users-me', 'members', 'refresh'];
+const SCENARIOS = [
+  'verify',
+  'whoami-apikey',
+  'whoami-token',
+  'users-me',
+  'members',
+  'refresh',
+  'login',
+];
 if (!dirA || !dirB || !SCENARIOS.includes(scenario)) {
   process.stderr.write(
     `usage: node bench/ab.js <dirA> <dirB> <${SCENARIOS.join('|')}> [rounds] [seconds]\n`,
@@ -138,6 +153,13 @@ async function prepare(which) {
         path: `/api/v1/organizations/${organization.id}/members`,
         headers: { authorization: `Bearer ${accessToken}` },
       };
+    case 'login':
+      return {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        headers: json,
+        body: JSON.stringify({ identifier: email, password: PASSWORD }),
+      };
     case 'refresh': {
       // Unspent tokens; each answer's successor goes back into the pool.
       const pool = [];
@@ -164,6 +186,7 @@ async function prepare(which) {
 
 async function measure(pid, port, request, duration) {
   const before = cpuSeconds(pid);
+  const eventLoopBefore = mainThreadCpuSeconds(pid);
   const postgresBefore = postgresCpuSeconds();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -179,6 +202,9 @@ async function measure(pid, port, request, duration) {
   return {
     rps: result.requests.average,
     cpuMicrosPerRequest: ((cpuSeconds(pid) - before) * 1e6) / result.requests.total,
+    // The main thread alone: the rest is argon2's threads, GC helpers and libuv's pool.
+    eventLoopMicrosPerRequest:
+      ((mainThreadCpuSeconds(pid) - eventLoopBefore) * 1e6) / result.requests.total,
     postgresMicrosPerRequest:
       ((postgresCpuSeconds() - postgresBefore) * 1e6) / result.requests.total,
   };
@@ -209,20 +235,22 @@ async function main() {
         );
       }
       const line = ['A', 'B'].map((which) => {
-        const { rps, cpuMicrosPerRequest, postgresMicrosPerRequest } = results[which].at(-1);
-        return `${which} ${rps.toFixed(0)} req/s ${cpuMicrosPerRequest.toFixed(0)} µs/req (PostgreSQL ${postgresMicrosPerRequest.toFixed(0)})`;
+        const { rps, cpuMicrosPerRequest, eventLoopMicrosPerRequest, postgresMicrosPerRequest } =
+          results[which].at(-1);
+        return `${which} ${rps.toFixed(0)} req/s ${cpuMicrosPerRequest.toFixed(0)} µs/req (event loop ${eventLoopMicrosPerRequest.toFixed(0)}, PostgreSQL ${postgresMicrosPerRequest.toFixed(0)})`;
       });
       process.stdout.write(`round ${round}: ${line.join(' | ')}\n`);
     }
     for (const which of ['A', 'B']) {
       const rps = median(results[which].map((result) => result.rps));
       const cpu = median(results[which].map((result) => result.cpuMicrosPerRequest));
+      const eventLoop = median(results[which].map((result) => result.eventLoopMicrosPerRequest));
       const postgres = median(results[which].map((result) => result.postgresMicrosPerRequest));
       // On a shared host the same build's cost can swing 2× between rounds; the cheapest round
       // is the one least disturbed, so it is printed too.
       const cheapest = Math.min(...results[which].map((result) => result.cpuMicrosPerRequest));
       process.stdout.write(
-        `${which} (${which === 'A' ? dirA : dirB}): median ${rps.toFixed(0)} req/s, ${cpu.toFixed(1)} µs/req (cheapest round ${cheapest.toFixed(1)}), PostgreSQL ${postgres.toFixed(1)} µs/req\n`,
+        `${which} (${which === 'A' ? dirA : dirB}): median ${rps.toFixed(0)} req/s, ${cpu.toFixed(1)} µs/req (cheapest round ${cheapest.toFixed(1)}), event loop ${eventLoop.toFixed(1)} µs/req, PostgreSQL ${postgres.toFixed(1)} µs/req\n`,
       );
     }
   } finally {

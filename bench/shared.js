@@ -13,13 +13,10 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/**
- * User + system CPU seconds of a process, all threads (/proc/<pid>/stat); with
- * `reapedChildren`, also that of its children that have exited.
- */
-function cpuSeconds(pid, { reapedChildren = false } = {}) {
+/** User + system CPU seconds from a /proc stat file, with its reaped children's if asked. */
+function statCpuSeconds(path, reapedChildren) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const fields = stat
       .slice(stat.lastIndexOf(')') + 2)
       .split(' ')
@@ -29,6 +26,19 @@ function cpuSeconds(pid, { reapedChildren = false } = {}) {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * User + system CPU seconds of a process, all threads (/proc/<pid>/stat); with
+ * `reapedChildren`, also that of its children that have exited.
+ */
+function cpuSeconds(pid, { reapedChildren = false } = {}) {
+  return statCpuSeconds(`/proc/${pid}/stat`, reapedChildren);
+}
+
+/** CPU seconds of a Node process's main thread alone: its event loop (the thread id is the pid). */
+function mainThreadCpuSeconds(pid) {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`, false);
 }
 
 /**
@@ -90,4 +100,11 @@ function median(values) {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
-module.exports = { cpuSeconds, createApi, httpStatus, median, postgresCpuSeconds };
+module.exports = {
+  cpuSeconds,
+  createApi,
+  httpStatus,
+  mainThreadCpuSeconds,
+  median,
+  postgresCpuSeconds,
+};

@@ -126,7 +126,7 @@ describe('database work per request', () => {
     expect(refused).toHaveLength(1);
   });
 
-  it('POST /auth/login: the user, the 2FA check, then one statement for the whole sign-in', async () => {
+  it('POST /auth/login: the user with its 2FA state, then one statement for the whole sign-in', async () => {
     const { user, password } = await createUser(t);
     let body: Record<string, unknown> = {};
     const run = await statementsDuring(
@@ -139,8 +139,10 @@ describe('database work per request', () => {
         body = res.body;
       },
     );
-    expect(run).toHaveLength(3);
-    expect(run[2]).toMatch(/INSERT INTO audit_events/);
+    expect(run).toHaveLength(2);
+    expect(run[0]).toMatch(/FROM users u WHERE u\.email = \$1/);
+    expect(run[0]).toMatch(/user_mfa/);
+    expect(run[1]).toMatch(/INSERT INTO audit_events/);
     expect(body).toMatchObject({ user: { id: user.id, email: user.email } });
     const [signedIn] = await t.dataSource.query<Array<{ audited: number; at: Date | null }>>(
       `SELECT (SELECT count(*)::int FROM audit_events

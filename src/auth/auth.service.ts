@@ -25,7 +25,8 @@ export interface SignupInput {
 
 /** A second factor another module enforces at sign-in (the 2FA module registers itself). */
 export interface SecondFactor {
-  isEnabled(userId: string): Promise<boolean>;
+  /** A scalar over the users row `u`: whether its 2FA is on (read with the sign-in lookup). */
+  readonly enabledSelect: string;
   /** Starts the second step: the answer the client finishes at POST /login/mfa. */
   challenge(
     user: User,
@@ -132,7 +133,8 @@ export class AuthService implements BeforeApplicationShutdown {
     password: string,
     options: { rememberMe: boolean; client: ClientInfo },
   ): Promise<TokenResponseDto | MfaChallengeResponseDto> {
-    const user = await this.users.findByIdentifier(identifier);
+    const found = await this.users.findForSignIn(identifier, this.secondFactor?.enabledSelect);
+    const user = found?.user ?? null;
     // Unknown identifiers get a counter of their own, so they behave like accounts.
     const attempt = await this.throttle.begin(
       user ? user.id : `unknown:${identifier.toLowerCase()}`,
@@ -157,13 +159,7 @@ export class AuthService implements BeforeApplicationShutdown {
       });
       throw new AppException('invalid_credentials', 'The email, username or password is wrong');
     }
-    let secondFactorOn: boolean;
-    try {
-      secondFactorOn = (await this.secondFactor?.isEnabled(user.id)) ?? false;
-    } catch (error) {
-      await attempt.abandoned();
-      throw error;
-    }
+    const secondFactorOn = found?.also === true;
     // With 2FA on, a right password neither counts nor resets: only a right code resets.
     await (secondFactorOn ? attempt.abandoned() : attempt.succeeded());
     if (!user.isActive) {

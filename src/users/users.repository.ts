@@ -8,6 +8,7 @@ import { User } from './user.entity';
 @Injectable()
 export class UsersRepository {
   private readonly userRow: JsonRow<User>;
+  private readonly signInStatements = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -28,14 +29,33 @@ export class UsersRepository {
     return this.repo(manager).findOneBy({ email });
   }
 
-  /** The user signing in with this (normalized) email or username: a prepared statement. */
-  async findForSignIn(by: 'email' | 'username', value: string): Promise<User | null> {
-    const rows = await this.hotQueries.query<{ user: Record<string, unknown> }>(
-      `user_by_${by}`,
-      `SELECT ${this.userRow.select('u')} AS "user" FROM users u WHERE u.${by} = $1`,
+  /**
+   * The user signing in with this (normalized) email or username, and `alsoSelect` (a scalar
+   * over the row `u`, such as whether its 2FA is on) read by the same prepared statement.
+   */
+  async findForSignIn(
+    by: 'email' | 'username',
+    value: string,
+    alsoSelect = 'NULL',
+  ): Promise<{ user: User; also: unknown } | null> {
+    const rows = await this.hotQueries.query<{ user: Record<string, unknown>; also: unknown }>(
+      this.signInStatementName(by, alsoSelect),
+      `SELECT ${this.userRow.select('u')} AS "user", (${alsoSelect}) AS "also"
+       FROM users u WHERE u.${by} = $1`,
       [value],
     );
-    return rows[0] ? this.userRow.read(rows[0].user) : null;
+    return rows[0] ? { user: this.userRow.read(rows[0].user), also: rows[0].also } : null;
+  }
+
+  /** A prepared statement's name must keep one SQL text: one name per column and scalar. */
+  private signInStatementName(by: 'email' | 'username', alsoSelect: string): string {
+    const key = `${by}\n${alsoSelect}`;
+    let name = this.signInStatements.get(key);
+    if (!name) {
+      name = `user_by_${by}_${this.signInStatements.size}`;
+      this.signInStatements.set(key, name);
+    }
+    return name;
   }
 
   /** Usernames equal to `base` or `base` followed by digits, to pick a free suffix. */

@@ -94,9 +94,22 @@ export class UsersService implements OnModuleInit {
   }
 
   /** An email (contains `@`) or a username, as typed at login. */
-  findByIdentifier(identifier: string): Promise<User | null> {
+  async findByIdentifier(identifier: string): Promise<User | null> {
+    return (await this.findForSignIn(identifier))?.user ?? null;
+  }
+
+  /**
+   * The user of an email or username as typed at login, and `alsoSelect` (a scalar over the
+   * users row `u`) read in the same statement, so a sign-in asks the database once before the
+   * password check.
+   */
+  findForSignIn(
+    identifier: string,
+    alsoSelect?: string,
+  ): Promise<{ user: User; also: unknown } | null> {
     const normalized = identifier.trim().toLowerCase();
-    return this.users.findForSignIn(normalized.includes('@') ? 'email' : 'username', normalized);
+    const by = normalized.includes('@') ? 'email' : 'username';
+    return this.users.findForSignIn(by, normalized, alsoSelect);
   }
 
   /**

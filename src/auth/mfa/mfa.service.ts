@@ -62,10 +62,14 @@ export class MfaService implements SecondFactor, OnModuleInit {
     this.box = new SecretBox(config.appSecret, 'totp-secrets');
   }
 
+  get enabledSelect(): string {
+    return this.mfa.enabledSelect('u.id');
+  }
+
   onModuleInit(): void {
     this.auth.useSecondFactor(this);
     this.me.contribute({
-      select: this.mfa.enabledSelect('u.id'),
+      select: this.enabledSelect,
       read: (enabled) => ({ mfaEnabled: enabled === true }),
     });
   }
