@@ -8,7 +8,6 @@ import { User } from './user.entity';
 @Injectable()
 export class UsersRepository {
   private readonly userRow: JsonRow<User>;
-  private readonly signInStatements = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -31,7 +30,8 @@ export class UsersRepository {
 
   /**
    * The user signing in with this (normalized) email or username, and `alsoSelect` (a scalar
-   * over the row `u`, such as whether its 2FA is on) read by the same prepared statement.
+   * over the row `u`, such as whether its 2FA is on) read by the same prepared statement. Like
+   * the other hot statements' fragments, `alsoSelect` is fixed for the process's life.
    */
   async findForSignIn(
     by: 'email' | 'username',
@@ -39,23 +39,12 @@ export class UsersRepository {
     alsoSelect = 'NULL',
   ): Promise<{ user: User; also: unknown } | null> {
     const rows = await this.hotQueries.query<{ user: Record<string, unknown>; also: unknown }>(
-      this.signInStatementName(by, alsoSelect),
+      alsoSelect === 'NULL' ? `user_by_${by}` : `user_by_${by}_and_scalar`,
       `SELECT ${this.userRow.select('u')} AS "user", (${alsoSelect}) AS "also"
        FROM users u WHERE u.${by} = $1`,
       [value],
     );
     return rows[0] ? { user: this.userRow.read(rows[0].user), also: rows[0].also } : null;
-  }
-
-  /** A prepared statement's name must keep one SQL text: one name per column and scalar. */
-  private signInStatementName(by: 'email' | 'username', alsoSelect: string): string {
-    const key = `${by}\n${alsoSelect}`;
-    let name = this.signInStatements.get(key);
-    if (!name) {
-      name = `user_by_${by}_${this.signInStatements.size}`;
-      this.signInStatements.set(key, name);
-    }
-    return name;
   }
 
   /** Usernames equal to `base` or `base` followed by digits, to pick a free suffix. */

@@ -48,6 +48,7 @@ const wrongCode = () => new AppException('invalid_credentials', 'The code is not
 @Injectable()
 export class MfaService implements SecondFactor, OnModuleInit {
   private readonly box: SecretBox;
+  readonly enabledSelect: string;
 
   constructor(
     private readonly mfa: MfaRepository,
@@ -60,10 +61,7 @@ export class MfaService implements SecondFactor, OnModuleInit {
     config: AppConfig,
   ) {
     this.box = new SecretBox(config.appSecret, 'totp-secrets');
-  }
-
-  get enabledSelect(): string {
-    return this.mfa.enabledSelect('u.id');
+    this.enabledSelect = mfa.enabledSelect('u.id');
   }
 
   onModuleInit(): void {
