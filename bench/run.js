@@ -516,18 +516,20 @@ async function measure(base, scenario, pid, hooks = {}) {
     loadOptions(base, scenario, scenario.warmup?.() ?? { seconds: MODE.warmupSeconds }),
   );
   await hooks.afterWarmup?.(warmup);
-  const cpuFrom = cpuSeconds(pid);
   const runs = [];
+  // The server's own CPU time (every thread: event loop, libuv pool, GC) over the runs alone,
+  // not the reference measurements between them. Less sensitive than req/s to a load
+  // generator or database slowed by other work on the machine.
+  let cpu = 0;
   for (let i = 0; i < MODE.runs; i++) {
     await hooks.beforeRun?.();
     const plan =
       typeof scenario.run === 'function' ? scenario.run(warmup) : { seconds: MODE.runSeconds };
+    const cpuFrom = cpuSeconds(pid);
     runs.push(await cannon(loadOptions(base, scenario, plan)));
+    cpu += cpuSeconds(pid) - cpuFrom;
   }
   await hooks.afterRuns?.();
-  // The server's own CPU time (every thread: event loop, libuv pool, GC) over the runs. Less
-  // sensitive than req/s to a load generator or database slowed by other work on the machine.
-  const cpu = cpuSeconds(pid) - cpuFrom;
   const runRequests = runs.reduce((total, run) => total + run.requests, 0);
   const byRate = [...runs].sort((a, b) => a.rps - b.rps);
   const mid = byRate[Math.floor(byRate.length / 2)];
@@ -584,9 +586,33 @@ async function startBare() {
   }
 }
 
+const BARE_GET = { request: () => ({ method: 'GET', path: '/' }) };
+
 /** The bare app's GET: the 100% of every "% base" target. */
 function measureBareGet(bare) {
-  return measure(bare.base, { request: () => ({ method: 'GET', path: '/' }) }, bare.proc.child.pid);
+  return measure(bare.base, BARE_GET, bare.proc.child.pid);
+}
+
+/**
+ * Runs of the bare GET to interleave with a row's runs: `one()` before each of them and after
+ * the last (the first call warms the bare app up), so each run has a baseline on either side.
+ */
+function bareGetBeside(bare) {
+  const runs = [];
+  const one = async () => {
+    if (runs.length === 0) {
+      await cannon(loadOptions(bare.base, BARE_GET, { seconds: MODE.warmupSeconds }));
+    }
+    const cpuFrom = cpuSeconds(bare.proc.child.pid);
+    const run = await cannon(loadOptions(bare.base, BARE_GET, { seconds: MODE.runSeconds }));
+    runs.push({ ...run, cpuSeconds: cpuSeconds(bare.proc.child.pid) - cpuFrom });
+  };
+  return { runs, one };
+}
+
+/** Each run's rate as a % of the mean of the two reference rates measured beside it. */
+function ratiosBeside(runs, references) {
+  return runs.map((run, i) => (run.rps / ((references[i] + references[i + 1]) / 2)) * 100);
 }
 
 async function measureBaseline(bare) {
@@ -944,8 +970,20 @@ async function main() {
       const argon2Row = TARGETS[scenario.key]?.kind === 'argon2';
       if (argon2Row)
         log('raw argon2 verification rate (1 loop) before each run and after the last');
+      // A "% base" row's reference: the bare GET, likewise before each run and after the last.
+      // On a shared machine the same bare app's rate moves by half within minutes (16,000 to
+      // 32,000 req/s in one hour; 15,600 to 28,700 in ten minutes on another machine), so
+      // each ratio compares measurements taken seconds apart. (Not in the smoke test, which
+      // checks no speed.)
+      const baselineRow = TARGETS[scenario.key]?.kind === 'baseline' && !options.quick;
+      const bareBeside = baselineRow ? bareGetBeside(bare) : null;
+      if (baselineRow) log('bare GET before each run and after the last');
+      let aroundRuns = {};
+      if (argon2Row)
+        aroundRuns = { beforeRun: measureArgon2Beside, afterRuns: measureArgon2Beside };
+      if (bareBeside) aroundRuns = { beforeRun: bareBeside.one, afterRuns: bareBeside.one };
       const result = await measure(base, scenario, service.child.pid, {
-        ...(argon2Row ? { beforeRun: measureArgon2Beside, afterRuns: measureArgon2Beside } : {}),
+        ...aroundRuns,
         afterWarmup: async () => {
           if (rssAfterFirstWarmup === null) rssAfterFirstWarmup = rssMb(service.child.pid);
           databaseBackendsMoved = Math.max(
@@ -963,30 +1001,39 @@ async function main() {
       await sleep(MODE.settleMs);
       const after = statsWork ? await stats.read() : null;
       const rssAfter = rssMb(service.child.pid);
-      let baselineNext = report.baseline;
-      if (TARGETS[scenario.key]?.kind === 'baseline' && !options.quick) {
-        // Again, right after the scenario: on a shared machine the rate of the same bare app
-        // moves by half within minutes (16,000–32,000 req/s seen in one hour), so each ratio
-        // compares two measurements taken seconds apart. After, not before: the service would
-        // sit idle meanwhile, V8 would shrink its heap, and the first warm-up's RSS (the
-        // reference of the growth check) would be read from a cold process.
-        // (Not in the smoke test, which checks no speed.)
-        log(`baseline again, next to ${scenario.key}`);
-        baselineNext = await measureBareGet(bare);
-        if (baselineNext.errors > 0) failed = true;
-      }
+      // The baseline beside the row's runs, else the one measured at the start.
+      const baselineRuns = bareBeside?.runs ?? null;
+      const baselineBeside = baselineRuns && {
+        rps: baselineRuns.reduce((total, run) => total + run.rps, 0) / baselineRuns.length,
+        cpuMicrosPerRequest:
+          (baselineRuns.reduce((total, run) => total + run.cpuSeconds, 0) * 1e6) /
+          baselineRuns.reduce((total, run) => total + run.requests, 0),
+      };
+      if (baselineRuns?.some((run) => run.errors > 0)) failed = true;
+      const reference = baselineBeside ?? report.baseline;
+      const pctOfBaselineRuns = baselineRuns
+        ? ratiosBeside(
+            result.runs,
+            baselineRuns.map((run) => run.rps),
+          )
+        : null;
       const row = {
         key: scenario.key,
         name: scenario.name,
         ...result,
-        // Only rows with a "% base" target measure the baseline again next to them.
-        baselineNextRps: baselineNext === report.baseline ? null : baselineNext.rps,
-        pctOfBaseline: (result.rps / baselineNext.rps) * 100,
+        // Only rows with a "% base" target measure the baseline beside their runs.
+        baselineNextRps: baselineBeside ? baselineBeside.rps : null,
+        baselineRunsRps: baselineRuns?.map((run) => run.rps) ?? null,
+        pctOfBaselineRuns,
+        // The median of the runs' ratios, as req/s is the median run's.
+        pctOfBaseline: pctOfBaselineRuns
+          ? median(pctOfBaselineRuns)
+          : (result.rps / reference.rps) * 100,
         pctOfFirstBaseline: (result.rps / report.baseline.rps) * 100,
         // Capacity against the baseline by CPU cost: baseline µs per request / this row's.
         pctOfBaselineByCpu:
-          result.cpuMicrosPerRequest && baselineNext.cpuMicrosPerRequest
-            ? (baselineNext.cpuMicrosPerRequest / result.cpuMicrosPerRequest) * 100
+          result.cpuMicrosPerRequest && reference.cpuMicrosPerRequest
+            ? (reference.cpuMicrosPerRequest / result.cpuMicrosPerRequest) * 100
             : null,
         rssBeforeMb: rssBefore,
         rssAfterMb: rssAfter,
@@ -999,11 +1046,8 @@ async function main() {
       if (target?.kind === 'baseline') row.pass = row.pctOfBaseline >= target.min;
       if (target?.kind === 'argon2') {
         const raw = report.argon2AroundLogin;
-        row.pctOfArgon2Runs = result.runs.map(
-          (run, i) => (run.rps / ((raw[i] + raw[i + 1]) / 2)) * 100,
-        );
+        row.pctOfArgon2Runs = ratiosBeside(result.runs, raw);
         row.argon2PerSecond = raw.reduce((total, rate) => total + rate, 0) / raw.length;
-        // The median run's ratio, as req/s is the median run's.
         row.pctOfArgon2 = median(row.pctOfArgon2Runs);
         row.pass = row.pctOfArgon2 >= target.min;
       }
@@ -1173,8 +1217,16 @@ function print(report) {
         `expected ${c.usageExact.expected} = 2xx answers + seeding calls)`
       : 'usage exact: not checked (the X-API-Key scenario did not run)',
     `database work: ${report.dbStats}; per request over warm-up and runs, background jobs included`,
-    '"% base": against the bare GET measured again right after the row ("base req/s"); ' +
-      'the first baseline row is the one at the start of the run',
+    '"% base": each run against the mean of the bare GET runs on either side of it (one before ' +
+      'each run and after the last; "base req/s" is their mean), the row the median of the three; ' +
+      'rows without a "% base" target against the baseline at the start of the run',
+    ...report.scenarios
+      .filter((row) => row.pctOfBaselineRuns)
+      .map(
+        (row) =>
+          `  ${row.key}: runs ${row.rpsRuns.map(fmt.int).join(', ')} req/s, bare GET beside them ` +
+          `${row.baselineRunsRps.map(fmt.int).join(', ')}: ${row.pctOfBaselineRuns.map(fmt.pct).join(', ')}`,
+      ),
     '',
   ];
   if (report.cpuProfile) {
