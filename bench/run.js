@@ -1022,7 +1022,7 @@ async function main() {
         name: scenario.name,
         ...result,
         // Only rows with a "% base" target measure the baseline beside their runs.
-        baselineNextRps: baselineBeside ? baselineBeside.rps : null,
+        baselineBesideRps: baselineBeside ? baselineBeside.rps : null,
         baselineRunsRps: baselineRuns?.map((run) => run.rps) ?? null,
         pctOfBaselineRuns,
         // The median of the runs' ratios, as req/s is the median run's.
@@ -1166,7 +1166,7 @@ function print(report) {
         fmt.ms(row.p99),
         row.errors,
         row.non2xx,
-        row.baselineNextRps === null ? '-' : fmt.int(row.baselineNextRps),
+        row.baselineBesideRps === null ? '-' : fmt.int(row.baselineBesideRps),
         fmt.pct(row.pctOfBaseline),
         fmt.int(row.cpuMicrosPerRequest),
         fmt.pct(row.pctOfBaselineByCpu),
