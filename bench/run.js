@@ -978,12 +978,9 @@ async function main() {
       const baselineRow = TARGETS[scenario.key]?.kind === 'baseline' && !options.quick;
       const bareBeside = baselineRow ? bareGetBeside(bare) : null;
       if (baselineRow) log('bare GET before each run and after the last');
-      let aroundRuns = {};
-      if (argon2Row)
-        aroundRuns = { beforeRun: measureArgon2Beside, afterRuns: measureArgon2Beside };
-      if (bareBeside) aroundRuns = { beforeRun: bareBeside.one, afterRuns: bareBeside.one };
+      const referenceBeside = bareBeside?.one ?? (argon2Row ? measureArgon2Beside : null);
       const result = await measure(base, scenario, service.child.pid, {
-        ...aroundRuns,
+        ...(referenceBeside ? { beforeRun: referenceBeside, afterRuns: referenceBeside } : {}),
         afterWarmup: async () => {
           if (rssAfterFirstWarmup === null) rssAfterFirstWarmup = rssMb(service.child.pid);
           databaseBackendsMoved = Math.max(

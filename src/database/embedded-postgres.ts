@@ -87,8 +87,8 @@ async function serve(db: PGlite): Promise<{ socketDir: string; stop(): Promise<v
  * PGlite, its WebAssembly compiled once by V8's baseline compiler (Liftoff) and never again
  * by the optimizing one. By default V8 recompiles each function that warms up, and the
  * Postgres in PGlite warms up hundreds of them while it starts and runs its first queries: on
- * one core that was about a quarter of a start (an embedded restart 4.6–5.1 → 3.6–3.7 s,
- * alternating, 2026-12-06; PGlite.create alone 800 → 540 ms of CPU). Queries ran no slower
+ * one core that was about a quarter of a start (embedded restarts 3.7–4.1 → 2.7–2.9 s,
+ * alternating two builds, 2026-12-06; PGlite.create alone 800 → 540 ms of CPU). Queries ran no slower
  * after the first thousand (0.67–0.90 ms each either way, against 2.9 → 1.0–1.3 ms for the
  * first thousand). The flag is read when a module is compiled, so setting it before the first
  * is enough; it also keeps Node's own small wasm parsers unoptimized, which nothing here uses
