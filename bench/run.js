@@ -539,13 +539,19 @@ async function measure(base, scenario, pid, hooks = {}) {
   ];
   const short = MODE.warmupMinRequests - warmups[0].requests;
   if (TARGETS[scenario.key] && short > 0 && warmups[0].rps > 0) {
-    const seconds = Math.min(MODE.warmupMaxSeconds - warmups[0].seconds, short / warmups[0].rps);
+    const seconds = Math.ceil(
+      Math.min(MODE.warmupMaxSeconds - warmups[0].seconds, short / warmups[0].rps),
+    );
     if (seconds >= 1) {
       log(
         `${scenario.key}: ${warmups[0].requests} requests in the warm-up's first ` +
-          `${MODE.warmupSeconds} s; ${Math.ceil(seconds)} s more`,
+          `${MODE.warmupSeconds} s; ${seconds} s more`,
       );
-      warmups.push(await cannon(loadOptions(base, scenario, { seconds: Math.ceil(seconds) })));
+      // A row sized by request count (the X-API-Key row, for the usage check) stays so.
+      const more = scenario.warmup
+        ? { amount: Math.max(CONNECTIONS, Math.round(seconds * warmups[0].rps)) }
+        : { seconds };
+      warmups.push(await cannon(loadOptions(base, scenario, more)));
     }
   }
   const warmup = warmups.at(-1);
