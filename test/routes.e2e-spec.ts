@@ -14,6 +14,9 @@ describe('route inventory', () => {
       expect.arrayContaining([
         'POST /api/v1/auth/login',
         'GET /api/v1/users/me',
+        // Served by Fastify directly (the hottest routes), declared to the inventory.
+        'GET /api/v1/whoami',
+        'POST /api/v1/api-keys/verify',
         'GET /.well-known/jwks.json',
         'GET /health/ready',
       ]),

@@ -7,6 +7,7 @@ import { problemResponse } from '../common/errors/api-problems.decorator';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { validationException } from '../common/errors/validation';
 import { andThen, MaybePromise } from '../common/maybe-promise';
+import { RouteInventory } from '../common/routes/route-inventory';
 import { RequestValidationPipe } from '../common/validation/request-validation.pipe';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyVerifyDto, ApiKeyVerifyResponseDto } from './dto/api-key.dto';
@@ -34,9 +35,19 @@ export class ApiKeyVerifyRoute implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly apiKeys: ApiKeysService,
     private readonly failures: FailedVerifyLimiter,
+    private readonly inventory: RouteInventory,
   ) {}
 
   onModuleInit(): void {
+    this.inventory.addNative({
+      method: 'POST',
+      path: API_KEY_VERIFY_PATH,
+      controller: ApiKeyVerifyRoute.name,
+      handler: 'verify',
+      access: 'public',
+      guards: [],
+      requiredRole: null,
+    });
     // The CLI builds the same modules without an HTTP server.
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.post(API_KEY_VERIFY_PATH, (request) => this.verify(request));

@@ -11,13 +11,12 @@ import { ApiKeyUsage } from './entities/api-key-usage.entity';
 import { ApiKey } from './entities/api-key.entity';
 import { FailedVerifyLimiter } from './failed-verify-limiter';
 import { UsageMeter } from './usage-meter.service';
-import { WhoamiController } from './whoami.controller';
 
 /** Global: the auth guard checks keys through `ApiKeyCredentials`. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey, ApiKeyUsage])],
-  controllers: [ApiKeysController, WhoamiController],
+  controllers: [ApiKeysController],
   providers: [
     ApiKeysService,
     ApiKeysRepository,

@@ -19,6 +19,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
 import { SessionRevocations } from './tokens/session-revocations.service';
 import { SigningKeysRepository } from './tokens/signing-keys.repository';
 import { SigningKeysService } from './tokens/signing-keys.service';
+import { WhoamiRoute } from './whoami.route';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Session, RefreshToken, SigningKey, EmailToken])],
@@ -35,7 +36,9 @@ import { SigningKeysService } from './tokens/signing-keys.service';
     EmailTokensRepository,
     PasswordHasher,
     LoginThrottle,
-    { provide: APP_GUARD, useClass: AuthGuard },
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    WhoamiRoute,
   ],
   exports: [
     AuthService,

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { verifyRouteDocs } from '../api-keys/api-key-verify.route';
+import { whoamiRouteDocs } from '../auth/whoami.route';
 
 /** Stable operation ids (`Controller_method`), so the committed document is deterministic. */
 function operationId(controllerKey: string, methodKey: string): string {
@@ -31,7 +32,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
     .build();
   // Routes Fastify serves without a controller describe themselves.
-  const nativeRoutes = [verifyRouteDocs()];
+  const nativeRoutes = [verifyRouteDocs(), whoamiRouteDocs()];
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,
     extraModels: nativeRoutes.flatMap((route) => route.models),

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
+import { MaybePromise } from '../common/maybe-promise';
 import { SharedState } from '../common/shared-state/shared-state';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -53,10 +54,17 @@ export class UsersService implements OnModuleInit {
     await this.sharedState.subscribe(USERS_CHANGED_CHANNEL, (id) => this.summaries.delete(id));
   }
 
-  /** Cached; dropped on every instance when the user changes (and after a minute anyway). */
-  async summary(id: string): Promise<UserSummary | null> {
+  /**
+   * Cached; dropped on every instance when the user changes (and after a minute anyway). A
+   * cached summary comes at once, not as a promise (see MaybePromise).
+   */
+  summary(id: string): MaybePromise<UserSummary | null> {
     const cached = this.summaries.get(id);
     if (cached && Date.now() - cached.loadedAt < SUMMARY_TTL_MS) return cached;
+    return this.loadSummary(id);
+  }
+
+  private async loadSummary(id: string): Promise<UserSummary | null> {
     const user = await this.users.findById(id);
     if (!user) return null;
     if (this.summaries.size >= SUMMARY_CACHE_LIMIT) {

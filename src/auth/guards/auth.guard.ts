@@ -65,8 +65,15 @@ export class AuthGuard implements CanActivate {
       // A route that declares nothing is a mistake; deny rather than guess.
       throw new AppException('forbidden', 'This route is not available');
     }
+    return this.admit(context.switchToHttp().getRequest<AuthenticatedRequest>(), requirement);
+  }
 
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  /**
+   * Attaches the caller to `request.principal` when its credential meets `requirement`, and
+   * throws the AppException to answer with otherwise. Also called directly by the routes
+   * Fastify serves without Nest's pipeline (see WhoamiRoute).
+   */
+  admit(request: AuthenticatedRequest, requirement: AuthRequirement): boolean | Promise<boolean> {
     const bearer = bearerCredential(request.headers.authorization);
     const headerKey = request.headers['x-api-key'];
     const apiKey =

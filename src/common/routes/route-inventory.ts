@@ -1,4 +1,4 @@
-import { Injectable, Module, RequestMethod } from '@nestjs/common';
+import { Global, Injectable, Module, RequestMethod } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AUTH_REQUIREMENT, AuthRequirement } from '../auth/auth.decorator';
@@ -74,11 +74,18 @@ export function listRoutes(
       }
     }
   }
-  return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  return routes.sort(byPathThenMethod);
+}
+
+function byPathThenMethod(a: RouteDescription, b: RouteDescription): number {
+  return a.path.localeCompare(b.path) || a.method.localeCompare(b.method);
 }
 
 @Injectable()
 export class RouteInventory {
+  /** Routes Fastify serves without a controller (hot paths); each declares itself here. */
+  private readonly native: RouteDescription[] = [];
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -86,9 +93,17 @@ export class RouteInventory {
   ) {}
 
   list(): RouteDescription[] {
-    return listRoutes(this.discovery, this.scanner, this.reflector);
+    return [...listRoutes(this.discovery, this.scanner, this.reflector), ...this.native].sort(
+      byPathThenMethod,
+    );
+  }
+
+  addNative(route: RouteDescription): void {
+    this.native.push(route);
   }
 }
 
+/** Global: the routes Fastify serves directly add themselves to the inventory. */
+@Global()
 @Module({ imports: [DiscoveryModule], providers: [RouteInventory], exports: [RouteInventory] })
 export class RouteInventoryModule {}
