@@ -16,6 +16,26 @@ import { FailedVerifyLimiter } from './failed-verify-limiter';
 export const API_KEY_VERIFY_PATH = '/api/v1/api-keys/verify';
 const VERIFY_BODY: ArgumentMetadata = { type: 'body', metatype: ApiKeyVerifyDto };
 
+const text = { type: 'string' } as const;
+const count = { type: 'integer' } as const;
+
+/** ApiKeyVerifyResponseDto for Fastify's compiled serializer, quicker than JSON.stringify. */
+const VERIFY_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['valid'],
+  properties: {
+    valid: { type: 'boolean' },
+    code: text,
+    keyId: text,
+    organizationId: text,
+    scopes: { type: 'array', items: text },
+    quota: {
+      type: 'object',
+      properties: { limit: count, used: count, remaining: count },
+    },
+  },
+} as const;
+
 /**
  * `POST /api/v1/api-keys/verify`, served by Fastify directly rather than by a Nest controller.
  * Other services call it for each request they serve, which makes it Gatehouse's hottest
@@ -50,7 +70,11 @@ export class ApiKeyVerifyRoute implements OnModuleInit {
     });
     // The CLI builds the same modules without an HTTP server.
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    fastify?.post(API_KEY_VERIFY_PATH, (request) => this.verify(request));
+    fastify?.post(
+      API_KEY_VERIFY_PATH,
+      { schema: { response: { 200: VERIFY_RESPONSE_SCHEMA } } },
+      (request) => this.verify(request),
+    );
   }
 
   /** Each step answers at once when it can: with limits off and the key cached, nothing waits. */
