@@ -1,7 +1,6 @@
 import { ArgumentMetadata, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { getSchemaPath, SwaggerDocumentOptions } from '@nestjs/swagger';
-import type { PathItemObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { getSchemaPath } from '@nestjs/swagger';
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { problemResponse } from '../common/errors/api-problems.decorator';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
@@ -9,6 +8,7 @@ import { validationException } from '../common/errors/validation';
 import { andThen, MaybePromise } from '../common/maybe-promise';
 import { RouteInventory } from '../common/routes/route-inventory';
 import { RequestValidationPipe } from '../common/validation/request-validation.pipe';
+import type { NativeRouteDocs } from '../docs/native-route-docs';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyVerifyDto, ApiKeyVerifyResponseDto } from './dto/api-key.dto';
 import { FailedVerifyLimiter } from './failed-verify-limiter';
@@ -91,11 +91,7 @@ export class ApiKeyVerifyRoute implements OnModuleInit {
 }
 
 /** The route's OpenAPI path item, as its controller's decorators described it. */
-export function verifyRouteDocs(): {
-  path: string;
-  item: PathItemObject;
-  models: SwaggerDocumentOptions['extraModels'] & object;
-} {
+export function verifyRouteDocs(): NativeRouteDocs {
   return {
     path: API_KEY_VERIFY_PATH,
     models: [ApiKeyVerifyDto, ApiKeyVerifyResponseDto, ProblemDetailsDto],

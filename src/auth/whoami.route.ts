@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { getSchemaPath, SwaggerDocumentOptions } from '@nestjs/swagger';
-import type { PathItemObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { getSchemaPath } from '@nestjs/swagger';
 import { FastifyInstance } from 'fastify';
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator.service';
 import { AuthRequirement } from '../common/auth/auth.decorator';
@@ -11,6 +10,7 @@ import { AppException } from '../common/errors/app.exception';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { andThen, MaybePromise } from '../common/maybe-promise';
 import { RouteInventory } from '../common/routes/route-inventory';
+import type { NativeRouteDocs } from '../docs/native-route-docs';
 import { UserSummary, UsersService } from '../users/users.service';
 import { WHOAMI_RESPONSE_SCHEMA, WhoamiResponseDto } from './dto/whoami-response.dto';
 import { AuthGuard } from './guards/auth.guard';
@@ -90,11 +90,7 @@ function userAnswer(principal: UserPrincipal, user: UserSummary | null): WhoamiR
 }
 
 /** The route's OpenAPI path item, as the controller it replaced described it. */
-export function whoamiRouteDocs(): {
-  path: string;
-  item: PathItemObject;
-  models: SwaggerDocumentOptions['extraModels'] & object;
-} {
+export function whoamiRouteDocs(): NativeRouteDocs {
   return {
     path: WHOAMI_PATH,
     models: [WhoamiResponseDto, ProblemDetailsDto],

@@ -10,11 +10,11 @@ import { Worker } from 'node:worker_threads';
 export const HASHING_NICENESS = 10;
 
 /**
- * Each hashing thread's young generation, in MB. A thread allocates a few hundred bytes per
- * hash, so it would otherwise inherit the event loop's (2 x 16 MB under `bin/serve`) and touch
- * a little more of it with every hash until all of it is resident: RSS crept up by some 2 MB
- * per thousand hashes for tens of thousands of hashes. Here a collection comes every few
- * thousand hashes and costs microseconds against a hash's milliseconds.
+ * Each hashing thread's young generation, in MB. A thread allocates under a kilobyte per hash,
+ * but it would otherwise inherit the event loop's (2 x 16 MB under `bin/serve`) and touch a
+ * little more of it with every hash, until up to 32 MB were resident for nothing (about 0.6 MB
+ * more per thousand hashes in a loop of its own). With 3 MB a collection comes every thousand
+ * hashes or so and costs microseconds against a hash's milliseconds.
  */
 export const HASHING_THREAD_YOUNG_GENERATION_MB = 3;
 
