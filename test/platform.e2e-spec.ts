@@ -123,9 +123,10 @@ describe('platform', () => {
       await t.request('GET', '/api/v1/users/me'),
       await t.request('GET', '/api/v1/nothing-here'),
       await t.request('GET', '/health/live'),
-      // Fastify serves verify without Nest's router: the global hooks must still run.
+      // Fastify serves verify and whoami without Nest's router: the global hooks must still run.
       await t.request('POST', '/api/v1/api-keys/verify', { body: { key: 'gk_unknown' } }),
       await t.request('POST', '/api/v1/api-keys/verify', { body: { key: 1 } }),
+      await t.request('GET', '/api/v1/whoami'),
     ]) {
       expect(Object.fromEntries(res.headers)).toMatchObject({
         'content-security-policy': expect.stringContaining("frame-ancestors 'self'"),
@@ -154,5 +155,22 @@ describe('platform', () => {
       headers: { origin: 'https://evil.example.com' },
     });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers CORS on the routes Fastify serves directly too (whoami from a front end)', async () => {
+    const preflight = await t.request('OPTIONS', '/api/v1/whoami', {
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const refused = await t.request('GET', '/api/v1/whoami', {
+      headers: { origin: 'https://app.example.com' },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
 });
