@@ -545,7 +545,7 @@ async function measure(base, scenario, pid, hooks = {}) {
     if (seconds >= 1) {
       log(
         `${scenario.key}: ${warmups[0].requests} requests in the warm-up's first ` +
-          `${MODE.warmupSeconds} s; ${seconds} s more`,
+          `${Math.round(warmups[0].seconds)} s; ${seconds} s more`,
       );
       // A row sized by request count (the X-API-Key row, for the usage check) stays so.
       const more = scenario.warmup

@@ -65,8 +65,6 @@ export class ApiKeyVerifyRoute implements OnModuleInit {
       controller: ApiKeyVerifyRoute.name,
       handler: 'verify',
       access: 'public',
-      guards: [],
-      requiredRole: null,
     });
     // The CLI builds the same modules without an HTTP server.
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();

@@ -34,6 +34,22 @@ function joinPaths(...parts: Array<string | undefined>): string {
   return `/${joined}`;
 }
 
+/** What a route declares. */
+type DeclaredRoute = Pick<
+  RouteDescription,
+  'method' | 'path' | 'controller' | 'handler' | 'access'
+>;
+
+/** A route's entry: the global AuthGuard (unless public) before `ownGuards`, and its org role. */
+function describeRoute(route: DeclaredRoute, ownGuards: string[] = []): RouteDescription {
+  const requirement = route.access === 'public' ? null : route.access;
+  return {
+    ...route,
+    guards: [...(route.access === 'public' ? [] : ['AuthGuard']), ...ownGuards],
+    requiredRole: requirement && 'org' in requirement ? String(requirement.org) : null,
+  };
+}
+
 /** Every HTTP route Nest registered, read from the controllers' metadata (never a hand list). */
 export function listRoutes(
   discovery: DiscoveryService,
@@ -58,18 +74,18 @@ export function listRoutes(
       const requirement = reflector.getAllAndOverride<AuthRequirement>(AUTH_REQUIREMENT, targets);
       for (const prefix of prefixes) {
         for (const path of ([] as string[]).concat(paths)) {
-          routes.push({
-            method,
-            path: joinPaths(prefix, path),
-            controller: type.name,
-            handler: name,
-            access: isPublic ? 'public' : (requirement ?? null),
-            guards: [...(isPublic ? [] : ['AuthGuard']), ...guardNames(type, handler)],
-            requiredRole:
-              !isPublic && requirement && 'org' in requirement
-                ? String((requirement as { org?: string }).org)
-                : null,
-          });
+          routes.push(
+            describeRoute(
+              {
+                method,
+                path: joinPaths(prefix, path),
+                controller: type.name,
+                handler: name,
+                access: isPublic ? 'public' : (requirement ?? null),
+              },
+              guardNames(type, handler),
+            ),
+          );
         }
       }
     }
@@ -98,8 +114,9 @@ export class RouteInventory {
     );
   }
 
-  addNative(route: RouteDescription): void {
-    this.native.push(route);
+  /** A route Fastify serves directly, described as a controller's would be. */
+  addNative(route: DeclaredRoute): void {
+    this.native.push(describeRoute(route));
   }
 }
 
