@@ -450,6 +450,33 @@ describe('access tokens, refresh tokens and sessions', () => {
       expect(sidOf(next.body.accessToken)).toBe(sid);
     });
 
+    it('lists a session as used at its last refresh, without writing its row', async () => {
+      const { tokens, sid } = await signedIn(t);
+      const lastUsedAt = async (accessToken: string): Promise<number> => {
+        const res = await t.request('GET', SESSIONS, { token: accessToken });
+        expect(res.status).toBe(200);
+        const item = res.body.items.find((session: Json) => session.id === sid);
+        return Date.parse(item.lastUsedAt);
+      };
+      const rowVersion = async (): Promise<string> => {
+        const [row] = await t.dataSource.query(
+          `SELECT xmin::text AS v FROM sessions WHERE id = $1`,
+          [sid],
+        );
+        return row.v;
+      };
+      const atSignIn = await lastUsedAt(tokens.accessToken);
+      const versionAtSignIn = await rowVersion();
+      const before = Date.now();
+
+      const res = await refresh(t, tokens.refreshToken);
+      expect(res.status).toBe(200);
+      const atRefresh = await lastUsedAt(res.body.accessToken);
+      expect(atRefresh).toBeGreaterThan(atSignIn);
+      expect(atRefresh).toBeGreaterThanOrEqual(before - 1000);
+      expect(await rowVersion()).toBe(versionAtSignIn);
+    });
+
     it('answers a spent refresh token with 401 token_reused and revokes the whole session', async () => {
       const { tokens } = await signedIn(t);
       const other = await signedIn(t);

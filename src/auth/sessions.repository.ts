@@ -113,6 +113,8 @@ export class SessionsRepository {
    * the compare-and-set on `spent_at IS NULL` lets exactly one of two racing refreshes win.
    * The successor lives its TTL (by rememberMe) but never past the session's end. The same
    * statement reads `userSelect` (a select list over the users row `u`) for the session's user.
+   * The session's row is only read: the successor's `created_at` records the use (see
+   * `findActiveForUser`).
    */
   async rotate(
     digest: Buffer,
@@ -137,8 +139,6 @@ export class SessionsRepository {
            session_expires_at)
          FROM spent
          RETURNING expires_at
-       ), touched AS (
-         UPDATE sessions SET last_used_at = now() WHERE id = (SELECT session_id FROM spent)
        )
        SELECT spent.session_id, spent.user_id, successor.expires_at, session_user_row.*
        FROM spent CROSS JOIN successor
@@ -215,14 +215,26 @@ export class SessionsRepository {
     return (result.raw as Array<{ id: string }>).map((row) => row.id);
   }
 
-  findActiveForUser(userId: string): Promise<Session[]> {
-    return this.dataSource
+  /**
+   * The user's live sessions, the most recently used first. A session was last used when its
+   * newest refresh token was issued (sign-in or refresh): a refresh writes no new version of
+   * the session's row for it, which was about a fifth of PostgreSQL's work per refresh (A/B
+   * on one core: 635 → 497 µs of the backends' CPU).
+   */
+  async findActiveForUser(userId: string): Promise<Session[]> {
+    const { entities, raw } = await this.dataSource
       .getRepository(Session)
       .createQueryBuilder('session')
+      .addSelect(
+        `GREATEST(session.last_used_at,
+                  (SELECT max(rt.created_at) FROM refresh_tokens rt WHERE rt.session_id = session.id))`,
+        'last_used',
+      )
       .where('session.user_id = :userId AND session.revoked_at IS NULL', { userId })
       .andWhere('session.expires_at > now()')
-      .orderBy('session.last_used_at', 'DESC')
-      .getMany();
+      .orderBy('last_used', 'DESC')
+      .getRawAndEntities<{ last_used: Date }>();
+    return entities.map((session, i) => Object.assign(session, { lastUsedAt: raw[i].last_used }));
   }
 
   findRevokedSince(since: Date): Promise<Array<{ id: string; revokedAt: Date }>> {

@@ -38,6 +38,10 @@ export class Session {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
+  /**
+   * The sign-in. A refresh records its use as its new token's `created_at` rather than here;
+   * SessionsRepository.findActiveForUser reads the later of the two.
+   */
   @Column({ name: 'last_used_at', type: 'timestamptz' })
   lastUsedAt!: Date;
 
