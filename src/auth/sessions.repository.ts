@@ -226,8 +226,8 @@ export class SessionsRepository {
       .getRepository(Session)
       .createQueryBuilder('session')
       .addSelect(
-        `GREATEST(session.last_used_at,
-                  (SELECT max(rt.created_at) FROM refresh_tokens rt WHERE rt.session_id = session.id))`,
+        `GREATEST(session.last_used_at, (SELECT max(rt.created_at) FROM refresh_tokens rt
+                                         WHERE rt.session_id = session.id))`,
         'last_used',
       )
       .where('session.user_id = :userId AND session.revoked_at IS NULL', { userId })

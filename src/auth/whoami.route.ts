@@ -25,10 +25,10 @@ const WHOAMI_ACCESS: AuthRequirement = { apiKey: true };
  * every request they serve, and it answers from caches, so Nest's per-request pipeline
  * (execution context, guard and pipe consumers, the parameter decorator, the response
  * controller, their promises) was close to a third of its cost (A/B on one core, with a key:
- * 102 → 71 µs of CPU per request). The global guard's check runs as it does for every route (AuthGuard's
- * `admit`), errors leave through the global problem+json filter, and the global hooks
- * (security headers, request id, logging, CORS) run as for any route. Its OpenAPI entry is
- * `whoamiRouteDocs`.
+ * 102 → 71 µs of CPU per request). The global guard's check runs as it does for every route
+ * (AuthGuard's `admit`), errors leave through the global problem+json filter, and the global
+ * hooks (security headers, request id, logging, CORS) run as for any route. Its OpenAPI entry
+ * is `whoamiRouteDocs`.
  */
 @Injectable()
 export class WhoamiRoute implements OnModuleInit {
