@@ -82,7 +82,7 @@ export class SessionsRepository {
     userSelect: string,
   ): Promise<{ sessionId: string; userRow: Record<string, unknown> } | null> {
     const audit = auditFrom(9);
-    const rows = await this.hotQueries.query<{ session_id: string } & Record<string, unknown>>(
+    const rows = await this.hotQueries.write<{ session_id: string } & Record<string, unknown>>(
       'sign_in',
       `WITH signed_in AS (
          UPDATE users SET last_login_at = now(), password_hash = coalesce($8::varchar, password_hash)
@@ -122,7 +122,7 @@ export class SessionsRepository {
     ttlSeconds: { normal: number; remember: number },
     userSelect: string,
   ): Promise<RotatedRefresh | null> {
-    const rows = await this.hotQueries.query<
+    const rows = await this.hotQueries.write<
       { session_id: string; user_id: string; expires_at: Date } & Record<string, unknown>
     >(
       'refresh_rotate',

@@ -55,7 +55,7 @@ export class MembershipsRepository {
 
   /** The user's membership with its organization, in one prepared query (what the guard needs). */
   async findWithOrganization(organizationId: string, userId: string): Promise<Membership | null> {
-    const rows = await this.hotQueries.query<{
+    const rows = await this.hotQueries.read<{
       membership: Record<string, unknown>;
       organization: Record<string, unknown>;
     }>(
@@ -137,7 +137,7 @@ export class MembershipsRepository {
     after: KeysetPosition | null,
   ): Promise<{ allowed: boolean; rows: MemberRow[] }> {
     // The access row always comes back; the page joins it only when access is granted.
-    const rows = await this.hotQueries.query<{ allowed: boolean } & Nullable<MemberRow>>(
+    const rows = await this.hotQueries.read<{ allowed: boolean } & Nullable<MemberRow>>(
       'organization_members_page',
       `SELECT access.allowed, page.*
        FROM (SELECT CASE WHEN $5::uuid IS NULL

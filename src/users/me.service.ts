@@ -54,7 +54,7 @@ export class MeService {
   }
 
   async describe(userId: string): Promise<UserResponseDto> {
-    const rows = await this.hotQueries.query<Record<string, unknown>>(
+    const rows = await this.hotQueries.read<Record<string, unknown>>(
       'users_me',
       `SELECT ${this.selectList} FROM users u WHERE u.id = $1`,
       [userId],

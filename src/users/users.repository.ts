@@ -38,7 +38,7 @@ export class UsersRepository {
     value: string,
     alsoSelect = 'NULL',
   ): Promise<{ user: User; also: unknown } | null> {
-    const rows = await this.hotQueries.query<{ user: Record<string, unknown>; also: unknown }>(
+    const rows = await this.hotQueries.read<{ user: Record<string, unknown>; also: unknown }>(
       alsoSelect === 'NULL' ? `user_by_${by}` : `user_by_${by}_and_scalar`,
       `SELECT ${this.userRow.select('u')} AS "user", (${alsoSelect}) AS "also"
        FROM users u WHERE u.${by} = $1`,

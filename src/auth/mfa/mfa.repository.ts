@@ -29,7 +29,7 @@ export class MfaRepository {
 
   async isEnabled(userId: string): Promise<boolean> {
     // Asked on every password sign-in: a prepared statement.
-    const rows = await this.hotQueries.query<unknown>(
+    const rows = await this.hotQueries.read<unknown>(
       'mfa_enabled',
       'SELECT 1 FROM user_mfa WHERE user_id = $1 AND enabled_at IS NOT NULL',
       [userId],
