@@ -64,6 +64,26 @@ describeOnPostgres('statement pipeline', () => {
     expect(after.pid).not.toBe(before.pid);
   });
 
+  it('replaces a connection left idle longer than the idle timeout, keeps one used within it', async () => {
+    await pipeline.close();
+    pipeline = new StatementPipeline({ connectionString: serverUrl, idleTimeoutMillis: 200 });
+    const [first] = await numberAndBackend(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [soon] = await numberAndBackend(2);
+    expect(soon.pid).toBe(first.pid);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [later] = await numberAndBackend(3);
+    expect(later.pid).not.toBe(first.pid);
+    // The idle one is closed, not left open beside its successor.
+    const backendAlive = async (pid: number) =>
+      (await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 1;
+    for (let tries = 0; tries < 50 && (await backendAlive(first.pid)); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await backendAlive(first.pid)).toBe(false);
+    expect(await backendAlive(later.pid)).toBe(true);
+  });
+
   it('lets the statements in flight finish when closed, and refuses new ones', async () => {
     await numberAndBackend(0);
     const inFlight = pipeline.query<{ done: boolean }>({

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Client, ClientConfig, DatabaseError, QueryConfig, QueryResultRow } from 'pg';
+import { Client, ClientConfig, DatabaseError, PoolConfig, QueryConfig, QueryResultRow } from 'pg';
 
 /**
  * One connection that carries the short statements of every request in flight, pipelined (pg's
@@ -12,7 +12,9 @@ import { Client, ClientConfig, DatabaseError, QueryConfig, QueryResultRow } from
  * Each statement keeps its own Sync, so one that fails fails alone. One that waits (on a row
  * lock, say) holds up those behind it: only single short statements outside transactions
  * belong here. A connection that breaks fails the statements in flight on it; the next one
- * opens another.
+ * opens another. One left idle longer than the pool's `idleTimeoutMillis` is replaced before
+ * use, as the pool would have closed it by then: a firewall may have dropped it silently, and
+ * a statement written to it would wait for TCP to give up (minutes) with every read behind it.
  */
 export class StatementPipeline {
   private readonly logger = new Logger(StatementPipeline.name);
@@ -20,12 +22,16 @@ export class StatementPipeline {
   private connecting: Promise<Client> | null = null;
   private flushScheduled = false;
   private closed = false;
+  private inFlight = 0;
+  private lastSentAt = 0;
 
-  constructor(private readonly config: ClientConfig) {}
+  constructor(private readonly config: ClientConfig & Pick<PoolConfig, 'idleTimeoutMillis'>) {}
 
   async query<R extends QueryResultRow>(statement: QueryConfig): Promise<R[]> {
-    const client = this.client ?? (await this.connect());
+    const client = this.freshClient() ?? (await this.connect());
     this.holdWritesForThisTurn(client);
+    this.inFlight++;
+    this.lastSentAt = Date.now();
     try {
       return (await client.query<R>(statement)).rows;
     } catch (error) {
@@ -33,6 +39,8 @@ export class StatementPipeline {
       // shutting down), before the socket says so: the next statement must not follow it.
       if ((error as DatabaseError).severity === 'FATAL') this.forget(client);
       throw error;
+    } finally {
+      this.inFlight--;
     }
   }
 
@@ -56,6 +64,18 @@ export class StatementPipeline {
       this.flushScheduled = false;
       socket.uncork();
     });
+  }
+
+  /** The open connection, unless it has been idle too long to trust. */
+  private freshClient(): Client | null {
+    const client = this.client;
+    const idleLimit = this.config.idleTimeoutMillis;
+    if (client && idleLimit && this.inFlight === 0 && Date.now() - this.lastSentAt > idleLimit) {
+      this.forget(client);
+      client.end().catch(() => undefined);
+      return null;
+    }
+    return client;
   }
 
   private connect(): Promise<Client> {
